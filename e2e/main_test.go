@@ -1,0 +1,136 @@
+// Package e2e runs the built action the way the runner runs a step,
+// against a token service that signs real RS256 JWTs and a real moto_server
+// for STS. `go test -short` skips it; a missing moto_server fails it.
+package e2e
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/federate-action/federate/internal/idtoken/idtokentest"
+	"github.com/federate-action/federate/internal/runner/runnertest"
+	"github.com/federate-action/federate/internal/testbed"
+)
+
+// Shared across the package: building the binary and starting moto cost
+// seconds, and every test uses its own role, token server and files.
+var (
+	setupOnce sync.Once
+	binary    string
+	moto      *testbed.Moto
+	setupErr  error
+	tmpDir    string
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if moto != nil {
+		_ = moto.Stop()
+	}
+	if tmpDir != "" {
+		_ = os.RemoveAll(tmpDir)
+	}
+	os.Exit(code)
+}
+
+// servers builds the action and starts moto once. It skips in -short mode
+// and fails (never skips) when moto_server is missing.
+func servers(t *testing.T) (string, *testbed.Moto) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end: needs moto_server; run without -short")
+	}
+	setupOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		if tmpDir, setupErr = os.MkdirTemp("", "federate-e2e-*"); setupErr != nil {
+			return
+		}
+		if binary, setupErr = testbed.Build(ctx, tmpDir); setupErr != nil {
+			return
+		}
+		moto, setupErr = testbed.StartMoto(ctx, os.Stderr)
+	})
+	require.NoError(t, setupErr, "end-to-end setup")
+	return binary, moto
+}
+
+// tokenServer starts a GitHub-style token service for one test.
+func tokenServer(t *testing.T, cfg idtokentest.Config) *idtokentest.Server {
+	t.Helper()
+	srv, err := idtokentest.New(cfg)
+	require.NoError(t, err)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// run runs one step and fails the test if the step could not run at all.
+func run(t *testing.T, step testbed.Step) testbed.Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	step.Dir = filepath.Join(t.TempDir(), "step")
+	res, err := step.Run(ctx)
+	require.NoError(t, err, "stdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
+	return res
+}
+
+// masks returns the values registered with ::add-mask::, unescaped.
+func masks(stdout string) []string {
+	var out []string
+	for _, line := range strings.Split(stdout, "\n") {
+		if v, ok := strings.CutPrefix(line, "::add-mask::"); ok {
+			out = append(out, unescapeData(v))
+		}
+	}
+	return out
+}
+
+// visible is the log as the runner shows it: every line after a mask has
+// that mask's value replaced by ***; mask commands themselves are hidden.
+// Stderr gets no masking here, so nothing secret may reach it at all.
+func visible(res testbed.Result) string {
+	var b strings.Builder
+	var active []string
+	for _, line := range strings.Split(res.Stdout, "\n") {
+		if v, ok := strings.CutPrefix(line, "::add-mask::"); ok {
+			active = append(active, unescapeData(v))
+			continue
+		}
+		for _, m := range active {
+			line = strings.ReplaceAll(line, m, "***")
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String() + res.Stderr
+}
+
+// errorAnnotations returns the ::error lines of stdout.
+func errorAnnotations(stdout string) []string {
+	var out []string
+	for _, line := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(line, "::error") {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func unescapeData(s string) string {
+	return strings.NewReplacer("%0D", "\r", "%0A", "\n", "%25", "%").Replace(s)
+}
+
+func names(entries []runnertest.Entry) []string {
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name)
+	}
+	return out
+}

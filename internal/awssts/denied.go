@@ -1,0 +1,123 @@
+package awssts
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/federate-action/federate/internal/idtoken"
+	"github.com/federate-action/federate/internal/secret"
+)
+
+// deniedCodes are STS's answers that mean "this token does not fit this
+// role": the fix is in the trust policy or the OIDC provider, so the user
+// needs to see the token's claims.
+var deniedCodes = map[string]bool{
+	"AccessDenied":          true,
+	"IDPRejectedClaim":      true,
+	"InvalidIdentityToken":  true,
+	"ExpiredTokenException": true,
+}
+
+// DeniedError is STS refusing the token for the role. Its message shows
+// the token's non-secret claims next to a trust-policy condition that
+// would admit this run: "Not authorized" alone is the top support question.
+type DeniedError struct {
+	RoleARN string
+	Code    string
+	Message string
+	Claims  idtoken.Claims
+	Err     error
+}
+
+var _ error = (*DeniedError)(nil)
+
+func (e *DeniedError) Unwrap() error { return e.Err }
+
+// Title is the annotation title.
+func (e *DeniedError) Title() string { return "AWS refused the role " + e.RoleARN }
+
+func (e *DeniedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "STS refused to let this run assume %s (%s: %s).\n", e.RoleARN, e.Code, e.Message)
+	c := e.Claims
+	fmt.Fprintf(&b, "The ID token it was given has:\n")
+	for _, kv := range [][2]string{
+		{"iss", c.Issuer}, {"aud", c.Audience.String()}, {"sub", c.Subject},
+		{"repository", c.Repository}, {"ref", c.Ref}, {"job_workflow_ref", c.JobWorkflowRef},
+		{"environment", c.Environment},
+	} {
+		if kv[1] != "" {
+			fmt.Fprintf(&b, "  %s: %s\n", kv[0], kv[1])
+		}
+	}
+	host := strings.TrimPrefix(strings.TrimPrefix(c.Issuer, "https://"), "http://")
+	account := accountOf(e.RoleARN)
+	partition := strings.SplitN(e.RoleARN, ":", 3)[1]
+	fmt.Fprintf(&b, "The role's trust policy admits this run with a statement like:\n")
+	fmt.Fprintf(&b, `  "Principal": {"Federated": "arn:%s:iam::%s:oidc-provider/%s"},`+"\n", partition, account, host)
+	fmt.Fprintf(&b, `  "Action": "sts:AssumeRoleWithWebIdentity",`+"\n")
+	fmt.Fprintf(&b, `  "Condition": {"StringEquals": {"%s:aud": "%s", "%s:sub": "%s"}}`+"\n",
+		host, c.Audience.String(), host, c.Subject)
+	switch e.Code {
+	case "InvalidIdentityToken":
+		fmt.Fprintf(&b, "Check that account %s has an IAM OIDC identity provider for %s whose audiences include %q.",
+			account, c.Issuer, c.Audience.String())
+	case "ExpiredTokenException":
+		b.WriteString("The token expired before STS checked it: check the runner's clock, or raise action-timeout-s.")
+	default:
+		b.WriteString("Compare sub and aud above with the role's trust policy conditions; a mismatch in either is the usual cause.")
+	}
+	return b.String()
+}
+
+// hints say what to change for STS refusals that are not about the token.
+var hints = map[string]string{
+	"MalformedPolicyDocument":            "check inline-session-policy and managed-session-policies",
+	"PackedPolicyTooLarge":               "shorten inline-session-policy or use fewer managed-session-policies",
+	"RegionDisabledException":            "activate STS in this region for the account, or choose another aws-region",
+	"ValidationError":                    "check role-to-assume, role-session-name and role-duration-seconds",
+	"SessionDurationEscalationException": "lower role-duration-seconds",
+}
+
+// Error is an STS failure that is not a refusal of the token.
+type Error struct {
+	RoleARN string
+	Hint    string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	if e.Hint == "" {
+		return fmt.Sprintf("assuming %s: %v", e.RoleARN, e.Err)
+	}
+	return fmt.Sprintf("assuming %s: %v; %s", e.RoleARN, e.Err, e.Hint)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Title is the annotation title.
+func (e *Error) Title() string { return "Cannot assume " + e.RoleARN }
+
+// explain turns a final STS failure into the error the user sees.
+func explain(err error, roleARN string, token secret.String) error {
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		// Not STS's answer (the token service, the network): keep the
+		// inner error's own title.
+		return fmt.Errorf("assuming %s: %w", roleARN, err)
+	}
+	if !deniedCodes[api.ErrorCode()] {
+		return &Error{RoleARN: roleARN, Hint: hints[api.ErrorCode()], Err: err}
+	}
+	claims, _ := idtoken.ParseClaims(token) // best effort: empty claims still explain the code
+	return &DeniedError{
+		RoleARN: roleARN,
+		Code:    api.ErrorCode(),
+		Message: api.ErrorMessage(),
+		Claims:  claims,
+		Err:     err,
+	}
+}

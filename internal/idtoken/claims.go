@@ -1,0 +1,65 @@
+package idtoken
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/federate-action/federate/internal/secret"
+)
+
+// Claims are the token's non-secret claims that trust policies and Vault
+// roles match on. They are shown when a provider refuses the token, so the
+// user can compare them with the condition that did not match.
+type Claims struct {
+	Issuer          string   `json:"iss"`
+	Audience        Audience `json:"aud"`
+	Subject         string   `json:"sub"`
+	Repository      string   `json:"repository"`
+	RepositoryOwner string   `json:"repository_owner"`
+	Ref             string   `json:"ref"`
+	JobWorkflowRef  string   `json:"job_workflow_ref"`
+	Environment     string   `json:"environment"`
+	EventName       string   `json:"event_name"`
+	Expiry          int64    `json:"exp"`
+}
+
+// Audience is the aud claim: one string or a list, per RFC 7519.
+type Audience []string
+
+// UnmarshalJSON accepts both forms.
+func (a *Audience) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*a = Audience{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return errors.New("aud is neither a string nor a list of strings")
+	}
+	*a = many
+	return nil
+}
+
+// String joins the audiences with commas.
+func (a Audience) String() string { return strings.Join(a, ",") }
+
+// ParseClaims decodes the token's payload without verifying it: the
+// provider did the verifying; we only explain its answer.
+func ParseClaims(token secret.String) (Claims, error) {
+	parts := strings.Split(token.Reveal(), ".")
+	if len(parts) != 3 {
+		return Claims{}, errors.New("the ID token is not a JWT")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return Claims{}, errors.New("the ID token's payload is not base64url")
+	}
+	var c Claims
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return Claims{}, errors.New("the ID token's payload is not a JSON object of claims")
+	}
+	return c, nil
+}

@@ -1,0 +1,59 @@
+package idtoken
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/federate-action/federate/internal/secret"
+)
+
+// File reads a token from a file (web-identity-token-file), re-read on
+// every call so a runner that refreshes the file hands out fresh tokens.
+type File struct {
+	Path string
+}
+
+// FileError is a token file that cannot be used.
+type FileError struct {
+	Path, Reason string
+}
+
+func (e *FileError) Error() string {
+	return fmt.Sprintf("web-identity-token-file %s: %s", e.Path, e.Reason)
+}
+
+// Title is the annotation title.
+func (e *FileError) Title() string { return "Invalid input web-identity-token-file" }
+
+// Token returns the file's content, trimmed. The audience is whatever the
+// file's token was minted for. A symlink is refused: it could point the
+// action at a file elsewhere on the runner.
+func (f *File) Token(_ context.Context, _ string) (secret.String, error) {
+	info, err := os.Lstat(f.Path)
+	if err != nil {
+		return secret.String{}, &FileError{Path: f.Path, Reason: "cannot be read: " + err.Error()}
+	}
+	if info.Mode()&os.ModeSymlink != 0 {
+		return secret.String{}, &FileError{Path: f.Path, Reason: "is a symbolic link; give the path of the file itself"}
+	}
+	if !info.Mode().IsRegular() {
+		return secret.String{}, &FileError{Path: f.Path, Reason: "is not a regular file"}
+	}
+	fh, err := os.Open(f.Path)
+	if err != nil {
+		return secret.String{}, &FileError{Path: f.Path, Reason: "cannot be read: " + err.Error()}
+	}
+	defer fh.Close()
+	b, err := io.ReadAll(io.LimitReader(fh, maxBody))
+	if err != nil {
+		return secret.String{}, &FileError{Path: f.Path, Reason: "cannot be read: " + err.Error()}
+	}
+	token := strings.TrimSpace(string(b))
+	if strings.Count(token, ".") != 2 {
+		return secret.String{}, &FileError{Path: f.Path, Reason: "does not hold a JWT"}
+	}
+	return secret.New(token), nil
+}

@@ -1,0 +1,110 @@
+package idtoken
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/federate-action/federate/internal/retry"
+	"github.com/federate-action/federate/internal/secret"
+)
+
+// HTTP asks the runner's token service (ACTIONS_ID_TOKEN_REQUEST_URL) for
+// a token. go-githubactions' GetIDToken does the same request but reports
+// every failure as text, so a 503 could not be told from a 403 without
+// parsing messages; this one returns a *StatusError.
+type HTTP struct {
+	URL          string
+	RequestToken secret.String
+	Client       *http.Client
+}
+
+// maxBody bounds what is read from the token service (as the toolkit does).
+const maxBody = 64 << 10
+
+// StatusError is a non-200 answer from the token service.
+type StatusError struct {
+	StatusCode int
+	Body       string // at most 200 bytes; the service never echoes a token
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("the runner's ID token service answered HTTP %d: %s", e.StatusCode, e.Body)
+}
+
+// Temporary reports whether asking again may succeed.
+func (e *StatusError) Temporary() bool { return retry.HTTPStatus(e.StatusCode) }
+
+// Title is the annotation title.
+func (e *StatusError) Title() string { return "Cannot get an ID token" }
+
+// Token requests a token for audience ("" for GitHub's default audience).
+func (h *HTTP) Token(ctx context.Context, audience string) (secret.String, error) {
+	u, err := url.Parse(h.URL)
+	if err != nil {
+		return secret.String{}, fmt.Errorf("parsing ACTIONS_ID_TOKEN_REQUEST_URL: %w", err)
+	}
+	if audience != "" {
+		// Merge into the existing query (?api-version=2.0): a second '?'
+		// would make the service ignore the audience.
+		q := u.Query()
+		q.Set("audience", audience)
+		u.RawQuery = q.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return secret.String{}, fmt.Errorf("building ID token request: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+h.RequestToken.Reveal())
+	req.Header.Set("Accept", "application/json")
+	resp, err := h.Client.Do(req)
+	if err != nil {
+		return secret.String{}, fmt.Errorf("requesting an ID token from %s: %w", redact(u), err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return secret.String{}, fmt.Errorf("reading the ID token response: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return secret.String{}, &StatusError{StatusCode: resp.StatusCode, Body: shorten(string(body))}
+	}
+	var doc struct {
+		Value string `json:"value"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return secret.String{}, &MalformedError{Reason: "the response is not JSON: " + err.Error()}
+	}
+	if strings.Count(doc.Value, ".") != 2 {
+		return secret.String{}, &MalformedError{Reason: "the response holds no JWT in \"value\""}
+	}
+	return secret.New(doc.Value), nil
+}
+
+// MalformedError is a 200 answer that holds no token. It is transient: a
+// proxy that cut the body short is the likely cause.
+type MalformedError struct{ Reason string }
+
+func (e *MalformedError) Error() string { return "the runner's ID token service: " + e.Reason }
+
+// Temporary reports that asking again may succeed.
+func (e *MalformedError) Temporary() bool { return true }
+
+// redact drops the query (it may carry run identifiers) from u for errors.
+func redact(u *url.URL) string {
+	c := *u
+	c.RawQuery, c.User = "", nil
+	return c.String()
+}
+
+func shorten(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 200 {
+		return s[:200] + "..."
+	}
+	return s
+}

@@ -1,0 +1,69 @@
+package idtoken_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/federate-action/federate/internal/idtoken"
+	"github.com/federate-action/federate/internal/secret"
+)
+
+func TestHTTP_Token(t *testing.T) {
+	t.Parallel()
+	const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
+	tests := []struct {
+		name          string
+		status        int
+		body          string
+		wantErr       string
+		wantTemporary bool
+	}{
+		{name: "token_returned", status: 200, body: `{"count":1,"value":"` + jwt + `"}`},
+		{name: "server_error_is_temporary", status: 503, body: "unavailable", wantErr: "HTTP 503", wantTemporary: true},
+		{name: "throttling_is_temporary", status: 429, body: "slow down", wantErr: "HTTP 429", wantTemporary: true},
+		{name: "forbidden_is_permanent", status: 403, body: "no", wantErr: "HTTP 403"},
+		{name: "invalid_json_is_temporary", status: 200, body: `{"value":`, wantErr: "not JSON", wantTemporary: true},
+		{name: "no_jwt_in_value", status: 200, body: `{"value":"nope"}`, wantErr: "no JWT", wantTemporary: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(tt.status)
+				_, _ = w.Write([]byte(tt.body))
+			}))
+			defer srv.Close()
+			h := &idtoken.HTTP{URL: srv.URL + "/idtoken?api-version=2.0", RequestToken: secret.New("rt"), Client: srv.Client()}
+			got, err := h.Token(context.Background(), "sts.amazonaws.com")
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				assert.Equal(t, jwt, got.Reveal())
+				return
+			}
+			require.ErrorContains(t, err, tt.wantErr)
+			var temp interface{ Temporary() bool }
+			require.ErrorAs(t, err, &temp)
+			assert.Equal(t, tt.wantTemporary, temp.Temporary())
+		})
+	}
+}
+
+func TestHTTP_MergesTheAudienceIntoTheQuery(t *testing.T) {
+	t.Parallel()
+	var gotQuery, gotAuth string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotQuery, gotAuth = r.URL.RawQuery, r.Header.Get("Authorization")
+		_, _ = w.Write([]byte(`{"value":"a.b.c"}`))
+	}))
+	defer srv.Close()
+	h := &idtoken.HTTP{URL: srv.URL + "/idtoken?api-version=2.0", RequestToken: secret.New("rt"), Client: srv.Client()}
+	_, err := h.Token(context.Background(), "https://vault.example.com")
+	require.NoError(t, err)
+	assert.Equal(t, "api-version=2.0&audience=https%3A%2F%2Fvault.example.com", gotQuery)
+	assert.Equal(t, "Bearer rt", gotAuth)
+}

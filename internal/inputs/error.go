@@ -1,0 +1,28 @@
+package inputs
+
+import "fmt"
+
+// Error is an input that cannot be used. It names the input, the value
+// (unless the input holds a secret) and how to fix it.
+type Error struct {
+	Input  string
+	Value  string
+	Hint   string
+	Secret bool // the value is a secret and is never shown
+}
+
+var _ error = (*Error)(nil)
+
+func (e *Error) Error() string {
+	switch {
+	case e.Value == "":
+		return fmt.Sprintf("input %s is required: %s", e.Input, e.Hint)
+	case e.Secret:
+		return fmt.Sprintf("input %s is not valid (value hidden): %s", e.Input, e.Hint)
+	}
+	return fmt.Sprintf("input %s has an invalid value %q: %s", e.Input, e.Value, e.Hint)
+}
+
+// Title is the annotation title: the input's name, so the user knows which
+// line of the workflow to fix.
+func (e *Error) Title() string { return "Invalid input " + e.Input }

@@ -1,0 +1,74 @@
+// Package inputs reads the step's inputs (INPUT_* env vars) and parses
+// them into plain Go values, with errors that name the input and the fix.
+package inputs
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/sethvargo/go-githubactions"
+)
+
+// Reader reads inputs and the runner-provided environment.
+type Reader struct {
+	gha    *githubactions.Action
+	getenv func(string) string
+}
+
+// New returns a Reader over getenv (os.Getenv in production).
+func New(getenv func(string) string) *Reader {
+	return &Reader{gha: githubactions.New(githubactions.WithGetenv(getenv)), getenv: getenv}
+}
+
+// String returns the input, trimmed; "" when unset. The runner passes
+// `role-to-assume` as INPUT_ROLE-TO-ASSUME, hyphens kept.
+func (r *Reader) String(name string) string { return r.gha.GetInput(name) }
+
+// Env returns a variable the runner sets for every step
+// (ACTIONS_ID_TOKEN_REQUEST_URL, GITHUB_WORKSPACE, ...).
+func (r *Reader) Env(name string) string { return r.getenv(name) }
+
+// Bool parses a boolean input. Like configure-aws-credentials, only
+// true/True/TRUE/false/False/FALSE are accepted: "yes" or "1" is far more
+// likely a typo than a decision, and for a security flag a typo must not
+// silently pick the default.
+func (r *Reader) Bool(name string, def bool) (bool, error) {
+	v := r.String(name)
+	switch v {
+	case "":
+		return def, nil
+	case "true", "True", "TRUE":
+		return true, nil
+	case "false", "False", "FALSE":
+		return false, nil
+	}
+	return false, &Error{Input: name, Value: v, Hint: "use true or false"}
+}
+
+// Int parses a whole-number input within [lo, hi].
+func (r *Reader) Int(name string, def, lo, hi int) (int, error) {
+	v := r.String(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, &Error{Input: name, Value: v, Hint: fmt.Sprintf("use a whole number from %d to %d", lo, hi)}
+	}
+	return n, nil
+}
+
+// List splits an input on commas and newlines, trims each item and drops
+// empty ones. Both forms appear in the wild: `a, b` on one line and a YAML
+// block with one item per line.
+func (r *Reader) List(name string) []string {
+	fields := strings.FieldsFunc(r.String(name), func(c rune) bool { return c == ',' || c == '\n' || c == '\r' })
+	var out []string
+	for _, f := range fields {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,33 @@
+package retry
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"syscall"
+)
+
+// Network reports whether err is a network fault worth another attempt:
+// a timeout, a refused or reset connection, or a response cut short. A
+// context's own deadline or cancellation never is: the step is out of time.
+func Network(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return true
+	}
+	return errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, io.EOF)
+}
+
+// HTTPStatus reports whether an HTTP status is transient: throttling, a
+// server fault, or a gateway that could not reach it.
+func HTTPStatus(code int) bool {
+	return code == 429 || code >= 500
+}

@@ -1,0 +1,73 @@
+// Package runner is the only code that talks to the GitHub Actions runner:
+// workflow commands on stdout (masks, annotations, log lines) and the
+// file commands GITHUB_ENV, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY.
+package runner
+
+import (
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/sethvargo/go-githubactions"
+
+	"github.com/federate-action/federate/internal/secret"
+)
+
+// Runner writes workflow commands to stdout and file commands to the files
+// the runner names in its environment.
+type Runner struct {
+	gha    *githubactions.Action
+	getenv func(string) string
+	rand   io.Reader
+	masked map[string]bool // each mask is sent once, however often it is asked for
+}
+
+// New returns a Runner that prints to stdout, reads the file-command paths
+// through getenv and draws heredoc delimiters from rand (crypto/rand in
+// production: the delimiter must be unguessable).
+func New(getenv func(string) string, stdout io.Writer, rand io.Reader) *Runner {
+	return &Runner{
+		gha:    githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(stdout)),
+		getenv: getenv,
+		rand:   rand,
+		masked: map[string]bool{},
+	}
+}
+
+// Mask registers every part of s as a mask. Call it as soon as a secret is
+// in hand: a mask hides only log lines printed after it.
+func (r *Runner) Mask(s secret.String) {
+	for _, unit := range s.MaskUnits() {
+		if !r.masked[unit] {
+			r.masked[unit] = true
+			r.gha.AddMask(unit)
+		}
+	}
+}
+
+// Infof prints a plain log line.
+func (r *Runner) Infof(format string, args ...any) { r.gha.Infof(format, args...) }
+
+// Debugf prints a line shown only with step debug logging enabled.
+func (r *Runner) Debugf(format string, args ...any) { r.gha.Debugf(format, args...) }
+
+// Warningf prints a warning annotation.
+func (r *Runner) Warningf(format string, args ...any) { r.gha.Warningf(format, args...) }
+
+// titled is implemented by errors that know the annotation title that
+// best tells the user what went wrong ("Invalid input aws-region").
+type titled interface{ Title() string }
+
+// Fail prints err as one error annotation. The title comes from the first
+// error in the chain that has one.
+func (r *Runner) Fail(err error) {
+	title := "federate failed"
+	var t titled
+	if errors.As(err, &t) {
+		title = t.Title()
+	}
+	// One annotation per failure: newlines inside the message are escaped by
+	// the library, so a multi-line explanation stays one annotation.
+	msg := strings.TrimSpace(err.Error())
+	r.gha.WithFieldsMap(map[string]string{"title": title}).Errorf("%s", msg)
+}

@@ -1,0 +1,223 @@
+package runner_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/federate-action/federate/internal/export"
+	"github.com/federate-action/federate/internal/runner"
+	"github.com/federate-action/federate/internal/runner/runnertest"
+	"github.com/federate-action/federate/internal/secret"
+)
+
+// files is one step's file commands in a temp dir.
+type files struct {
+	env, output, summary string
+	stdout               bytes.Buffer
+}
+
+func newFiles(t *testing.T) *files {
+	t.Helper()
+	dir := t.TempDir()
+	f := &files{
+		env:     filepath.Join(dir, "set_env"),
+		output:  filepath.Join(dir, "set_output"),
+		summary: filepath.Join(dir, "step_summary"),
+	}
+	for _, p := range []string{f.env, f.output, f.summary} {
+		require.NoError(t, os.WriteFile(p, nil, 0o600))
+	}
+	return f
+}
+
+func (f *files) runner(rnd io.Reader) *runner.Runner {
+	env := map[string]string{"GITHUB_ENV": f.env, "GITHUB_OUTPUT": f.output, "GITHUB_STEP_SUMMARY": f.summary}
+	return runner.New(func(k string) string { return env[k] }, &f.stdout, rnd)
+}
+
+func read(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func parsed(t *testing.T, path string) []runnertest.Entry {
+	t.Helper()
+	entries, err := runnertest.Parse(read(t, path))
+	require.NoError(t, err)
+	return entries
+}
+
+// hostileValues are secrets that try to end a heredoc early or forge
+// workflow commands. Each must come back from the runner's parser as
+// exactly one entry holding exactly the value.
+var hostileValues = []string{
+	"plain",
+	"_GitHubActionsFileCommandDelimeter_\nEVIL=1",
+	"x\n_GitHubActionsFileCommandDelimeter_\nEVIL<<EOF\npwned\nEOF",
+	"EOF\nEVIL=1\nEOF",
+	"ghadelimiter_00000000-0000-4000-8000-000000000001\nEVIL=1",
+	"a=b",
+	"NAME<<X\nX",
+	"::add-mask::nothing\n::set-env name=EVIL::1",
+	"line1\r\nline2\r\n",
+	"%0AEVIL=1%25",
+	"  leading and trailing  ",
+	"{\"json\": [1, 2, {\"k\": \"v\"}]}",
+	"ünïcødé ✓ 🔑",
+	"",
+}
+
+func TestCommit_HostileValuesCannotAddVariables(t *testing.T) {
+	t.Parallel()
+	for i, v := range hostileValues {
+		t.Run(fmt.Sprintf("value_%02d", i), func(t *testing.T) {
+			t.Parallel()
+			f := newFiles(t)
+			var set export.Set
+			require.NoError(t, set.Env("SECRET", export.Secret(secret.New(v)), "test"))
+			require.NoError(t, set.Output("secret", export.Secret(secret.New(v)), "test"))
+			require.NoError(t, f.runner(rand.Reader).Commit(&set))
+
+			assert.Equal(t, []runnertest.Entry{{Name: "SECRET", Value: v}}, parsed(t, f.env))
+			assert.Equal(t, []runnertest.Entry{{Name: "secret", Value: v}}, parsed(t, f.output))
+		})
+	}
+}
+
+func TestCommit_MasksComeBeforeAnythingElse(t *testing.T) {
+	t.Parallel()
+	f := newFiles(t)
+	var set export.Set
+	set.Summary("### done")
+	require.NoError(t, set.Env("AWS_REGION", export.Public("us-east-1"), "test"))
+	require.NoError(t, set.Env("AWS_SESSION_TOKEN", export.Secret(secret.New("tok-line1\ntok-line2")), "test"))
+	require.NoError(t, f.runner(rand.Reader).Commit(&set))
+
+	assert.Equal(t, "::add-mask::tok-line1%0Atok-line2\n::add-mask::tok-line1\n::add-mask::tok-line2\n", f.stdout.String())
+	assert.Equal(t, []runnertest.Entry{{Name: "AWS_REGION", Value: "us-east-1"}, {Name: "AWS_SESSION_TOKEN", Value: "tok-line1\ntok-line2"}}, parsed(t, f.env))
+	assert.Equal(t, "### done\n", read(t, f.summary))
+}
+
+func TestCommit_WritesNothingOnAnyRefusal(t *testing.T) {
+	t.Parallel()
+	zeros := func() io.Reader { return bytes.NewReader(make([]byte, 1024)) }
+	const zeroDelimiter = "ghadelimiter_00000000-0000-4000-8000-000000000000"
+	tests := []struct {
+		name    string
+		build   func(s *export.Set)
+		unset   string
+		wantErr string
+	}{
+		{"value_holds_the_delimiter", func(s *export.Set) {
+			_ = s.Env("A", export.Secret(secret.New("x\n"+zeroDelimiter+"\nEVIL=1")), "t")
+		}, "", "contains the heredoc delimiter"},
+		{"env_name_with_a_dash", func(s *export.Set) { _ = s.Env("MY-VAR", export.Public("x"), "t") }, "", "not a valid name"},
+		{"env_name_with_a_digit_first", func(s *export.Set) { _ = s.Env("1VAR", export.Public("x"), "t") }, "", "not a valid name"},
+		{"env_name_with_equals", func(s *export.Set) { _ = s.Env("A=B", export.Public("x"), "t") }, "", "not a valid name"},
+		{"env_name_with_heredoc_marker", func(s *export.Set) { _ = s.Env("A<<B", export.Public("x"), "t") }, "", "not a valid name"},
+		{"node_options_refused", func(s *export.Set) { _ = s.Env("NODE_OPTIONS", export.Public("--require x"), "t") }, "", "refuses"},
+		{"output_name_with_newline", func(s *export.Set) { _ = s.Output("a\nb", export.Public("x"), "t") }, "", "not a valid name"},
+		{"github_env_unset", func(s *export.Set) { _ = s.Env("A", export.Public("x"), "t") }, "GITHUB_ENV", "GITHUB_ENV"},
+		{"github_output_unset", func(s *export.Set) { _ = s.Output("a", export.Public("x"), "t") }, "GITHUB_OUTPUT", "GITHUB_OUTPUT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFiles(t)
+			var set export.Set
+			require.NoError(t, set.Env("GOOD", export.Public("first"), "t"))
+			require.NoError(t, set.Output("good", export.Public("first"), "t"))
+			set.Summary("summary")
+			tt.build(&set)
+			env := map[string]string{"GITHUB_ENV": f.env, "GITHUB_OUTPUT": f.output, "GITHUB_STEP_SUMMARY": f.summary}
+			delete(env, tt.unset)
+			r := runner.New(func(k string) string { return env[k] }, &f.stdout, zeros())
+
+			err := r.Commit(&set)
+			require.ErrorContains(t, err, tt.wantErr)
+			var we *runner.WriteError
+			require.ErrorAs(t, err, &we)
+			assert.Empty(t, read(t, f.env))
+			assert.Empty(t, read(t, f.output))
+			assert.Empty(t, read(t, f.summary))
+			assert.NotContains(t, err.Error(), "EVIL", "errors name the variable, never the value")
+		})
+	}
+}
+
+func TestCommit_MissingSummaryFileIsFine(t *testing.T) {
+	t.Parallel()
+	f := newFiles(t)
+	env := map[string]string{"GITHUB_ENV": f.env, "GITHUB_OUTPUT": f.output}
+	r := runner.New(func(k string) string { return env[k] }, &f.stdout, rand.Reader)
+	var set export.Set
+	require.NoError(t, set.Env("A", export.Public("1"), "t"))
+	set.Summary("text")
+	require.NoError(t, r.Commit(&set))
+	assert.Equal(t, []runnertest.Entry{{Name: "A", Value: "1"}}, parsed(t, f.env))
+}
+
+func TestMask_SendsEachMaskOnce(t *testing.T) {
+	t.Parallel()
+	f := newFiles(t)
+	r := f.runner(rand.Reader)
+	r.Mask(secret.New("abc"))
+	r.Mask(secret.New("abc"))
+	r.Mask(secret.New(""))
+	assert.Equal(t, "::add-mask::abc\n", f.stdout.String())
+}
+
+type titledErr struct{}
+
+func (titledErr) Error() string { return "line one\nline two: 100%" }
+func (titledErr) Title() string { return "Invalid input aws-region" }
+
+func TestFail_PrintsOneAnnotation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"titled_error_keeps_its_title", fmt.Errorf("wrapped: %w", titledErr{}),
+			"::error title=Invalid input aws-region::wrapped: line one%0Aline two: 100%25\n"},
+		{"untitled_error_gets_a_generic_title", errors.New("boom"), "::error title=federate failed::boom\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFiles(t)
+			f.runner(rand.Reader).Fail(tt.err)
+			assert.Equal(t, tt.want, f.stdout.String())
+		})
+	}
+}
+
+// FuzzCommit checks that no value, however hostile, makes the runner's
+// parser see another variable or a different value.
+func FuzzCommit(f *testing.F) {
+	for _, v := range hostileValues {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		files := newFiles(t)
+		var set export.Set
+		require.NoError(t, set.Env("SECRET", export.Secret(secret.New(v)), "fuzz"))
+		if err := files.runner(rand.Reader).Commit(&set); err != nil {
+			assert.Empty(t, read(t, files.env))
+			return
+		}
+		assert.Equal(t, []runnertest.Entry{{Name: "SECRET", Value: v}}, parsed(t, files.env))
+	})
+}

@@ -1,0 +1,46 @@
+package secret_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/federate-action/federate/internal/secret"
+)
+
+func TestString_NeverFormatsTheValue(t *testing.T) {
+	t.Parallel()
+	s := secret.New("hunter2")
+	for _, got := range []string{
+		fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s %q %x %d", s, s, s, s, s, s, s),
+		fmt.Errorf("wrapped: %v", s).Error(), fmt.Sprintf("%v", struct{ S secret.String }{s}),
+		errors.New(s.String()).Error(),
+	} {
+		assert.NotContains(t, got, "hunter2")
+	}
+	assert.Equal(t, "hunter2", s.Reveal())
+}
+
+func TestString_MaskUnits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"empty_is_not_masked", "", nil},
+		{"blank_is_not_masked", " \n\t", nil},
+		{"single_line", "abc", []string{"abc"}},
+		{"multi_line_masks_each_line", "line one\nline two\n", []string{"line one\nline two\n", "line one", "line two"}},
+		{"crlf_lines_lose_the_cr", "a1\r\nb2\r\n", []string{"a1\r\nb2\r\n", "a1", "b2"}},
+		{"blank_lines_skipped", "x\n\n  \ny", []string{"x\n\n  \ny", "x", "y"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, secret.New(tt.in).MaskUnits())
+		})
+	}
+}

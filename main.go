@@ -1,0 +1,48 @@
+// Command federate is a GitHub Action that exchanges the workflow's OIDC ID
+// token for short-lived cloud credentials. main only wires the process to
+// app.Run.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/federate-action/federate/internal/app"
+	"github.com/federate-action/federate/internal/runner"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := app.Run(ctx, app.Deps{
+		Getenv: os.Getenv,
+		Stdout: os.Stdout,
+		HTTP:   newHTTPClient(),
+		Now:    time.Now,
+		Rand:   rand.Reader,
+	})
+	stop()
+	if err != nil {
+		runner.New(os.Getenv, os.Stdout, rand.Reader).Fail(err)
+		os.Exit(1)
+	}
+}
+
+// newHTTPClient bounds each phase of a request, so one stalled attempt
+// fails and is retried instead of eating the whole action-timeout-s.
+func newHTTPClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second,
+		IdleConnTimeout:       30 * time.Second,
+		MaxIdleConnsPerHost:   16,
+		ForceAttemptHTTP2:     true,
+	}}
+}
