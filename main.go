@@ -17,14 +17,18 @@ import (
 	"github.com/federate-action/federate/internal/runner"
 )
 
+// version is stamped at build time (-ldflags "-X main.version=v1.2.3").
+var version = "dev"
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := app.Run(ctx, app.Deps{
-		Getenv: os.Getenv,
-		Stdout: os.Stdout,
-		HTTP:   newHTTPClient(),
-		Now:    time.Now,
-		Rand:   rand.Reader,
+		Getenv:  os.Getenv,
+		Stdout:  os.Stdout,
+		HTTP:    newHTTPClient(),
+		Now:     time.Now,
+		Rand:    rand.Reader,
+		Version: version,
 	})
 	stop()
 	if err != nil {

@@ -21,16 +21,18 @@ import (
 // Deps is everything the run takes from the outside world; main fills in
 // every field, tests pass fakes.
 type Deps struct {
-	Getenv func(string) string
-	Stdout io.Writer
-	HTTP   *http.Client
-	Now    func() time.Time
-	Rand   io.Reader // source of heredoc delimiters: crypto/rand in production
+	Getenv  func(string) string
+	Stdout  io.Writer
+	HTTP    *http.Client
+	Now     func() time.Time
+	Rand    io.Reader // source of heredoc delimiters: crypto/rand in production
+	Version string
 }
 
 // Run performs one step. It returns the error to report; it never exits.
 func Run(ctx context.Context, d Deps) error {
 	out := runner.New(d.Getenv, d.Stdout, d.Rand)
+	out.Debugf("federate %s", d.Version)
 	p, err := plan.Build(inputs.New(d.Getenv))
 	if err != nil {
 		return err
