@@ -26,9 +26,11 @@ func Build(ctx context.Context, dir string) (string, error) {
 	return BuildModule(ctx, root, dir)
 }
 
-// BuildModule runs `go build -o dir/federate .` in moduleDir. It is Build with
-// the module named explicitly, for callers outside the repository and for
-// testing Build on a throwaway module.
+// BuildModule builds moduleDir's main package into dir/federate with the
+// flags of the released image (static, stripped), so tests and figures are
+// about the binary users run. It is Build with the module named explicitly,
+// for callers outside the repository and for testing Build on a throwaway
+// module.
 func BuildModule(ctx context.Context, moduleDir, dir string) (string, error) {
 	out, err := filepath.Abs(filepath.Join(dir, binaryName))
 	if err != nil {
@@ -37,8 +39,9 @@ func BuildModule(ctx context.Context, moduleDir, dir string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return "", fmt.Errorf("build: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
 	cmd.Dir = moduleDir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	var log bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Run(); err != nil {

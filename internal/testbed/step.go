@@ -22,6 +22,7 @@ const minimalPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 // file-command files, and the files parsed back afterwards as the runner would.
 type Step struct {
 	Binary string
+	Args   []string          // arguments; the runner passes none, a wrapper such as /usr/bin/time needs some
 	Inputs map[string]string // passed as INPUT_<NAME upper-cased, spaces->'_', HYPHENS KEPT>, e.g. role-to-assume -> INPUT_ROLE-TO-ASSUME
 	Env    map[string]string // extra env (ACTIONS_ID_TOKEN_REQUEST_URL etc.); wins over everything else
 	Dir    string            // holds file_commands/, workspace/ (working dir), home/ (HOME), runner_temp/; "" = a temp dir removed after Run
@@ -61,7 +62,7 @@ func (s Step) Run(ctx context.Context) (Result, error) {
 	}
 
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, s.Binary)
+	cmd := exec.CommandContext(ctx, s.Binary, s.Args...)
 	cmd.Dir = l.workspace
 	cmd.Env = s.environ(l)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -2,10 +2,7 @@ module github.com/federate-action/federate/tools/vault
 
 go 1.26.8
 
-tool (
-	github.com/hashicorp/vault
-	github.com/hashicorp/vault/sdk
-)
+tool github.com/hashicorp/vault
 
 require (
 	cel.dev/expr v0.24.0 // indirect
