@@ -8,14 +8,15 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/federate-action/federate/internal/awssts"
 	"github.com/federate-action/federate/internal/export"
 	"github.com/federate-action/federate/internal/idtoken"
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/plan"
 	"github.com/federate-action/federate/internal/runner"
-	"github.com/federate-action/federate/internal/secret"
 )
 
 // Deps is everything the run takes from the outside world; main fills in
@@ -30,51 +31,67 @@ type Deps struct {
 }
 
 // Run performs one step. It returns the error to report; it never exits.
-func Run(ctx context.Context, d Deps) error {
+func Run(ctx context.Context, d Deps) (err error) {
 	out := runner.New(d.Getenv, d.Stdout, d.Rand)
 	out.Debugf("federate %s", d.Version)
 	p, err := plan.Build(inputs.New(d.Getenv))
 	if err != nil {
 		return err
 	}
+	// The runner's own token for its token service: no line of ours may
+	// show it, even in an error.
+	out.Mask(p.Token.RequestToken)
 	// The one deadline of the step: every retry loop stops inside it.
 	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
 	defer cancel()
 
-	tokens := maskedTokens(tokenSource(p.Token, d.HTTP), out)
+	tokens := newTokenPool(tokenSource(p.Token, d.HTTP), out)
+	var aws awssts.Credentials
+	var vlt vaultResult
+	defer func() { finishVault(ctx, p.Vault, vlt, err == nil, out) }()
+
+	// AWS and Vault run side by side; the step fails as a whole if either
+	// fails, and then writes nothing.
+	var wg sync.WaitGroup
+	var awsErr, vaultErr error
+	if p.AWS != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			aws, awsErr = assumeRole(ctx, p.AWS, tokens.consumer(p.AWS.Audience), out, d.HTTP)
+		}()
+	}
+	if p.Vault != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			vlt, vaultErr = readVault(ctx, p.Vault, tokens.consumer(p.Vault.Audience), out, d.HTTP)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(awsErr, vaultErr); err != nil {
+		return timedOut(ctx, p, err)
+	}
+
 	set := &export.Set{}
 	if p.AWS != nil {
-		creds, err := assumeRole(ctx, p.AWS, tokens, out, d.HTTP)
-		if err != nil {
-			return timedOut(ctx, p, err)
+		if err := exportAWS(set, p.AWS, aws, d.Now()); err != nil {
+			return err
 		}
-		if err := exportAWS(set, p.AWS, creds, d.Now()); err != nil {
+	}
+	if p.Vault != nil {
+		if err := exportVault(set, p.Vault, vlt, out); err != nil {
 			return err
 		}
 	}
 	return out.Commit(set)
 }
 
-// tokenFunc fetches an ID token for an audience.
-type tokenFunc func(ctx context.Context, audience string) (secret.String, error)
-
 func tokenSource(t plan.TokenPlan, client *http.Client) idtoken.Source {
 	if t.File != "" {
 		return &idtoken.File{Path: t.File}
 	}
 	return &idtoken.HTTP{URL: t.RequestURL, RequestToken: t.RequestToken, Client: client}
-}
-
-// maskedTokens masks each token the moment it arrives, before any other
-// line can be printed.
-func maskedTokens(src idtoken.Source, out *runner.Runner) tokenFunc {
-	return func(ctx context.Context, audience string) (secret.String, error) {
-		token, err := src.Token(ctx, audience)
-		if err == nil {
-			out.Mask(token)
-		}
-		return token, err
-	}
 }
 
 // TimeoutError is the step running out of action-timeout-s.

@@ -16,12 +16,12 @@ import (
 	"github.com/federate-action/federate/internal/secret"
 )
 
-func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens tokenFunc, out *runner.Runner, client *http.Client) (awssts.Credentials, error) {
+func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens awssts.TokenFunc, out *runner.Runner, client *http.Client) (awssts.Credentials, error) {
 	sts := awssts.New(awssts.Options{Region: p.Region, Endpoint: p.Endpoint, HTTP: client})
 	policy := retry.Default
 	policy.MaxAttempts = p.MaxAttempts
 	policy.OnRetry = func(attempt int, err error, wait time.Duration) {
-		out.Infof("STS attempt %d of %d failed: %v; retrying in %s with a new ID token",
+		out.Infof("Attempt %d of %d to assume the role failed: %v; retrying in %s (each attempt asks for a new ID token)",
 			attempt, p.MaxAttempts, err, wait.Round(10*time.Millisecond))
 	}
 	if p.MaskAccountID {
@@ -36,7 +36,7 @@ func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens tokenFunc, out *run
 		Duration:        p.Duration,
 		InlinePolicy:    p.InlinePolicy,
 		ManagedPolicies: p.ManagedPolicies,
-	}, func(ctx context.Context) (secret.String, error) { return tokens(ctx, p.Audience) }, policy)
+	}, tokens, policy)
 	if err != nil {
 		return creds, err
 	}

@@ -26,14 +26,15 @@ var transientCodes = map[string]bool{
 	"RequestTimeoutException": true,
 }
 
-// maxInvalidToken bounds retries of InvalidIdentityToken: it is also the
-// answer to a permanent mistake (no OIDC provider in the account), which
-// must fail in seconds, not after every attempt.
-const maxInvalidToken = 3
+// maxTokenRefusals bounds retries of InvalidIdentityToken and
+// ExpiredTokenException: each is also the answer to a permanent mistake
+// (no OIDC provider in the account; a runner clock far off), which must
+// fail in seconds, not after every attempt.
+const maxTokenRefusals = 3
 
 // classifier decides, attempt by attempt, whether a failure is transient.
 type classifier struct {
-	invalidToken int
+	tokenRefusals int
 }
 
 // transient decides from error types and codes, never from message text.
@@ -41,9 +42,9 @@ func (c *classifier) transient(err error) bool {
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		code := api.ErrorCode()
-		if code == "InvalidIdentityToken" {
-			c.invalidToken++
-			return c.invalidToken < maxInvalidToken
+		if code == "InvalidIdentityToken" || code == "ExpiredTokenException" {
+			c.tokenRefusals++
+			return c.tokenRefusals < maxTokenRefusals
 		}
 		if transientCodes[code] {
 			return true
@@ -53,10 +54,5 @@ func (c *classifier) transient(err error) bool {
 	if errors.As(err, &resp) && retry.HTTPStatus(resp.HTTPStatusCode()) {
 		return true
 	}
-	// Our own errors (the token service's) say whether they are temporary.
-	var temp interface{ Temporary() bool }
-	if errors.As(err, &temp) && temp.Temporary() {
-		return true
-	}
-	return retry.Network(err)
+	return retry.Temporary(err)
 }

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 
 	"github.com/federate-action/federate/internal/idtoken"
+	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
 )
 
@@ -43,16 +45,7 @@ func (e *DeniedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "STS refused to let this run assume %s (%s: %s).\n", e.RoleARN, e.Code, e.Message)
 	c := e.Claims
-	fmt.Fprintf(&b, "The ID token it was given has:\n")
-	for _, kv := range [][2]string{
-		{"iss", c.Issuer}, {"aud", c.Audience.String()}, {"sub", c.Subject},
-		{"repository", c.Repository}, {"ref", c.Ref}, {"job_workflow_ref", c.JobWorkflowRef},
-		{"environment", c.Environment},
-	} {
-		if kv[1] != "" {
-			fmt.Fprintf(&b, "  %s: %s\n", kv[0], kv[1])
-		}
-	}
+	b.WriteString("The ID token it was given has:\n" + c.Describe())
 	host := strings.TrimPrefix(strings.TrimPrefix(c.Issuer, "https://"), "http://")
 	account := accountOf(e.RoleARN)
 	partition := strings.SplitN(e.RoleARN, ":", 3)[1]
@@ -91,9 +84,29 @@ type Error struct {
 
 func (e *Error) Error() string {
 	if e.Hint == "" {
-		return fmt.Sprintf("assuming %s: %v", e.RoleARN, e.Err)
+		return fmt.Sprintf("assuming %s: %s", e.RoleARN, describe(e.Err))
 	}
-	return fmt.Sprintf("assuming %s: %v; %s", e.RoleARN, e.Err, e.Hint)
+	return fmt.Sprintf("assuming %s: %s; %s", e.RoleARN, describe(e.Err), e.Hint)
+}
+
+// describe says what STS answered: its code, message and request id. The
+// SDK's own text adds the operation name and "exceeded maximum number of
+// attempts, 1", which is misleading next to our retries.
+func describe(err error) string {
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		return err.Error()
+	}
+	s := "STS answered " + api.ErrorCode() + ": " + api.ErrorMessage()
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.ServiceRequestID() != "" {
+		s += " (request id " + re.ServiceRequestID() + ")"
+	}
+	var ex *retry.ExhaustedError
+	if errors.As(err, &ex) {
+		s += fmt.Sprintf(" (gave up after %d attempt(s): %s)", ex.Attempts, ex.Reason)
+	}
+	return s
 }
 
 func (e *Error) Unwrap() error { return e.Err }

@@ -63,3 +63,19 @@ func ParseClaims(token secret.String) (Claims, error) {
 	}
 	return c, nil
 }
+
+// Describe lists the claims that trust policies and Vault roles match on,
+// one "  name: value" line each, skipping empty ones.
+func (c Claims) Describe() string {
+	var b strings.Builder
+	for _, kv := range [][2]string{
+		{"iss", c.Issuer}, {"aud", c.Audience.String()}, {"sub", c.Subject},
+		{"repository", c.Repository}, {"ref", c.Ref}, {"job_workflow_ref", c.JobWorkflowRef},
+		{"environment", c.Environment},
+	} {
+		if kv[1] != "" {
+			b.WriteString("  " + kv[0] + ": " + kv[1] + "\n")
+		}
+	}
+	return b.String()
+}

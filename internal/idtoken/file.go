@@ -2,10 +2,12 @@ package idtoken
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/federate-action/federate/internal/secret"
 )
@@ -29,30 +31,29 @@ func (e *FileError) Error() string {
 func (e *FileError) Title() string { return "Invalid input web-identity-token-file" }
 
 // Token returns the file's content, trimmed. The audience is whatever the
-// file's token was minted for. A symlink is refused: it could point the
+// file's token was minted for. A symlink is refused (O_NOFOLLOW, so it
+// cannot be swapped in between a check and the open): it could point the
 // action at a file elsewhere on the runner.
 func (f *File) Token(_ context.Context, _ string) (secret.String, error) {
-	info, err := os.Lstat(f.Path)
+	fh, err := os.OpenFile(f.Path, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
 	if err != nil {
-		return secret.String{}, &FileError{Path: f.Path, Reason: "cannot be read: " + err.Error()}
-	}
-	if info.Mode()&os.ModeSymlink != 0 {
-		return secret.String{}, &FileError{Path: f.Path, Reason: "is a symbolic link; give the path of the file itself"}
-	}
-	if !info.Mode().IsRegular() {
-		return secret.String{}, &FileError{Path: f.Path, Reason: "is not a regular file"}
-	}
-	fh, err := os.Open(f.Path)
-	if err != nil {
+		if errors.Is(err, syscall.ELOOP) {
+			return secret.String{}, &FileError{Path: f.Path, Reason: "is a symbolic link; give the path of the file itself"}
+		}
 		return secret.String{}, &FileError{Path: f.Path, Reason: "cannot be read: " + err.Error()}
 	}
 	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return secret.String{}, &FileError{Path: f.Path, Reason: "is not a regular file"}
+	}
 	b, err := io.ReadAll(io.LimitReader(fh, maxBody))
 	if err != nil {
 		return secret.String{}, &FileError{Path: f.Path, Reason: "cannot be read: " + err.Error()}
 	}
 	token := strings.TrimSpace(string(b))
-	if strings.Count(token, ".") != 2 {
+	// STS takes 4 to 20000 characters; anything else is not a token.
+	if strings.Count(token, ".") != 2 || len(token) > 20000 {
 		return secret.String{}, &FileError{Path: f.Path, Reason: "does not hold a JWT"}
 	}
 	return secret.New(token), nil

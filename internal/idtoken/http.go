@@ -3,6 +3,7 @@ package idtoken
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -63,6 +64,11 @@ func (h *HTTP) Token(ctx context.Context, audience string) (secret.String, error
 	req.Header.Set("Accept", "application/json")
 	resp, err := h.Client.Do(req)
 	if err != nil {
+		// A *url.Error's text holds the whole URL, query and all.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
 		return secret.String{}, fmt.Errorf("requesting an ID token from %s: %w", redact(u), err)
 	}
 	defer resp.Body.Close()

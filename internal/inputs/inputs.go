@@ -59,6 +59,18 @@ func (r *Reader) Int(name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// Lines splits an input on newlines only, for lists whose items may hold
+// commas (IAM policy names can), trims each item and drops empty ones.
+func (r *Reader) Lines(name string) []string {
+	var out []string
+	for _, l := range strings.Split(r.String(name), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // List splits an input on commas and newlines, trims each item and drops
 // empty ones. Both forms appear in the wild: `a, b` on one line and a YAML
 // block with one item per line.

@@ -3,14 +3,15 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/federate-action/federate/internal/inputs"
 )
@@ -40,10 +41,10 @@ type AWSPlan struct {
 var (
 	regionPattern      = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
 	accountPattern     = regexp.MustCompile(`^[0-9]{12}$`)
-	roleARNPattern     = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::([0-9]{12}):role/([\w+=,.@/-]+)$`)
-	roleNamePattern    = regexp.MustCompile(`^[\w+=,.@-]+(/[\w+=,.@-]+)*$`)
+	roleARNPattern     = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::([0-9]{12}):role/(.+)$`)
+	roleNamePattern    = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
 	sessionPattern     = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
-	policyARNPattern   = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(aws|[0-9]{12}):policy/[\w+=,.@/-]+$`)
+	policyARNPattern   = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(aws|[0-9]{12}):policy/[\w+=,.@/-]+$`)
 	maxInlinePolicy    = 2048 // characters, packed; STS refuses more
 	maxManagedPolicies = 10
 )
@@ -88,11 +89,13 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 	if p.InlinePolicy, err = inlinePolicy(r.String("inline-session-policy")); err != nil {
 		return nil, err
 	}
-	if p.ManagedPolicies, err = managedPolicies(r.List("managed-session-policies"), p.Partition); err != nil {
+	if p.ManagedPolicies, err = managedPolicies(r.Lines("managed-session-policies"), p.Partition); err != nil {
 		return nil, err
 	}
-	if p.Endpoint, err = endpoint(r.String("sts-endpoint")); err != nil {
-		return nil, err
+	if e := r.String("sts-endpoint"); e != "" {
+		if p.Endpoint, err = serverURL("sts-endpoint", e, "https://sts.us-east-1.amazonaws.com"); err != nil {
+			return nil, err
+		}
 	}
 	if p.MaxAttempts, err = r.Int("retry-max-attempts", defaultMaxAttempts, 1, 100); err != nil {
 		return nil, err
@@ -112,13 +115,24 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 	return p, nil
 }
 
+// partitionPrefixes maps region prefixes to partitions other than "aws".
+// Longest prefixes first: us-isob- must not be read as us-iso-.
+var partitionPrefixes = []struct{ prefix, partition string }{
+	{"us-isob-", "aws-iso-b"},
+	{"us-isof-", "aws-iso-f"},
+	{"us-iso-", "aws-iso"},
+	{"eu-isoe-", "aws-iso-e"},
+	{"us-gov-", "aws-us-gov"},
+	{"eusc-", "aws-eusc"},
+	{"cn-", "aws-cn"},
+}
+
 // PartitionOf returns the AWS partition a region belongs to.
 func PartitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
+	for _, p := range partitionPrefixes {
+		if strings.HasPrefix(region, p.prefix) {
+			return p.partition
+		}
 	}
 	return "aws"
 }
@@ -142,7 +156,7 @@ func roleARN(role, account, partition string) (arn, accountID string, err error)
 		return fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, role), account, nil
 	}
 	m := roleARNPattern.FindStringSubmatch(role)
-	if m == nil || len(role) > 2048 {
+	if m == nil || len(role) > 2048 || !roleNamePattern.MatchString(m[3]) {
 		return "", "", &inputs.Error{Input: "role-to-assume", Value: role,
 			Hint: "use arn:PARTITION:iam::ACCOUNT_ID:role/NAME (or a bare role name with aws-account-id)"}
 	}
@@ -164,7 +178,10 @@ func inlinePolicy(raw string) (string, error) {
 		return "", nil
 	}
 	var doc map[string]any
-	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil || doc == nil {
+		if err == nil {
+			err = errors.New("null is not a policy")
+		}
 		return "", &inputs.Error{Input: "inline-session-policy", Value: abbreviate(raw),
 			Hint: "use an IAM policy document as a JSON object (" + err.Error() + ")"}
 	}
@@ -186,27 +203,10 @@ func managedPolicies(arns []string, partition string) ([]string, error) {
 		m := policyARNPattern.FindStringSubmatch(a)
 		if m == nil || m[1] != partition {
 			return nil, &inputs.Error{Input: "managed-session-policies", Value: a,
-				Hint: fmt.Sprintf("use policy ARNs such as arn:%s:iam::aws:policy/ReadOnlyAccess, one per line", partition)}
+				Hint: fmt.Sprintf("use policy ARNs such as arn:%s:iam::aws:policy/ReadOnlyAccess, one per line (a policy name may hold commas)", partition)}
 		}
 	}
 	return arns, nil
-}
-
-// endpoint accepts an https URL, or plain http only for a loopback host
-// (tests, local emulators): credentials must not cross a network in clear.
-func endpoint(raw string) (string, error) {
-	if raw == "" {
-		return "", nil
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", &inputs.Error{Input: "sts-endpoint", Value: raw, Hint: "use an https URL such as https://sts.us-east-1.amazonaws.com"}
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return "", &inputs.Error{Input: "sts-endpoint", Value: raw,
-			Hint: "use https: plain http is allowed only for a loopback address, since credentials would cross the network unencrypted"}
-	}
-	return strings.TrimRight(raw, "/"), nil
 }
 
 func isLoopback(host string) bool {
@@ -241,11 +241,12 @@ func resolveInWorkspace(path, workspace string) string {
 	return filepath.Join(workspace, path)
 }
 
-// abbreviate keeps error messages one screen long.
+// abbreviate keeps error messages one screen long, cutting between
+// characters, never inside one.
 func abbreviate(s string) string {
 	const max = 80
-	if len(s) <= max {
+	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	return s[:max] + "..."
+	return string([]rune(s)[:max]) + "..."
 }

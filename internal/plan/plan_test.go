@@ -94,6 +94,21 @@ func TestBuild_Valid(t *testing.T) {
 			},
 		},
 		{
+			name: "iso_region_picks_its_own_partition",
+			in:   map[string]string{"role-to-assume": "deploy", "aws-account-id": "111122223333", "aws-region": "us-isob-east-1"},
+			check: func(t *testing.T, p plan.Plan) {
+				assert.Equal(t, "arn:aws-iso-b:iam::111122223333:role/deploy", p.AWS.RoleARN)
+			},
+		},
+		{
+			name: "managed_policy_name_with_a_comma",
+			in: map[string]string{"role-to-assume": "arn:aws:iam::111122223333:role/r", "aws-region": "us-east-1",
+				"managed-session-policies": "arn:aws:iam::111122223333:policy/a,b"},
+			check: func(t *testing.T, p plan.Plan) {
+				assert.Equal(t, []string{"arn:aws:iam::111122223333:policy/a,b"}, p.AWS.ManagedPolicies)
+			},
+		},
+		{
 			name: "inline_policy_is_packed",
 			in: map[string]string{"role-to-assume": "arn:aws:iam::111122223333:role/r", "aws-region": "us-east-1",
 				"inline-session-policy": "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": []\n}"},
@@ -173,6 +188,11 @@ func TestBuild_Invalid(t *testing.T) {
 		{"duration_not_a_number", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "role-duration-seconds": "1h"}, "role-duration-seconds", "900 to 43200"},
 		{"duration_too_short", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "role-duration-seconds": "899"}, "role-duration-seconds", "900 to 43200"},
 		{"duration_too_long", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "role-duration-seconds": "43201"}, "role-duration-seconds", "900 to 43200"},
+		{"inline_policy_null", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "inline-session-policy": "null"}, "inline-session-policy", "JSON object"},
+		{"role_arn_with_empty_path_segment", map[string]string{"role-to-assume": "arn:aws:iam::111122223333:role//r", "aws-region": "us-east-1"}, "role-to-assume", "role/NAME"},
+		{"role_name_too_long", map[string]string{"role-to-assume": "arn:aws:iam::111122223333:role/" + strings.Repeat("r", 65), "aws-region": "us-east-1"}, "role-to-assume", "role/NAME"},
+		{"endpoint_with_a_password_is_redacted", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "sts-endpoint": "https://user:hunter2@sts.example.com"}, "sts-endpoint", "user:xxxxx@"},
+		{"endpoint_with_a_query", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "sts-endpoint": "https://sts.example.com/?x=1"}, "sts-endpoint", "no user:password@"},
 		{"inline_policy_not_json", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "inline-session-policy": "{Version: 1}"}, "inline-session-policy", "JSON object"},
 		{"inline_policy_too_long", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "inline-session-policy": `{"x":"` + strings.Repeat("a", 2100) + `"}`}, "inline-session-policy", "at most 2048"},
 		{"managed_policy_not_an_arn", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "managed-session-policies": "ReadOnlyAccess"}, "managed-session-policies", "policy ARNs"},
@@ -194,6 +214,7 @@ func TestBuild_Invalid(t *testing.T) {
 			require.ErrorAs(t, err, &inErr)
 			assert.Equal(t, tt.wantInput, inErr.Input)
 			assert.Contains(t, err.Error(), tt.wantText)
+			assert.NotContains(t, err.Error(), "hunter2", "a password is never echoed")
 			assert.Equal(t, "Invalid input "+tt.wantInput, inErr.Title())
 		})
 	}

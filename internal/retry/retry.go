@@ -16,6 +16,9 @@ type Policy struct {
 	MaxAttempts int
 	Base        time.Duration // wait after the first failure, before jitter
 	Cap         time.Duration // longest wait between attempts
+	// AttemptTimeout bounds one attempt, so a stalled server costs one
+	// attempt and not the whole deadline. 0: only the context's deadline.
+	AttemptTimeout time.Duration
 
 	// Jitter returns a number in [0, 1); nil uses math/rand. Tests fix it.
 	Jitter func() float64
@@ -26,7 +29,8 @@ type Policy struct {
 // Default waits 0.25 s, 0.5 s, 1 s, ... up to 5 s between attempts: short
 // enough that a few transient faults cost seconds, long enough that a
 // throttled matrix of jobs spreads out.
-var Default = Policy{MaxAttempts: 5, Base: 250 * time.Millisecond, Cap: 5 * time.Second}
+// An attempt gets 30 s: STS and Vault answer in well under a second.
+var Default = Policy{MaxAttempts: 5, Base: 250 * time.Millisecond, Cap: 5 * time.Second, AttemptTimeout: 30 * time.Second}
 
 // ExhaustedError is returned when every attempt failed transiently.
 type ExhaustedError struct {
@@ -36,7 +40,7 @@ type ExhaustedError struct {
 }
 
 func (e *ExhaustedError) Error() string {
-	return fmt.Sprintf("%v (gave up after %d attempts: %s)", e.Err, e.Attempts, e.Reason)
+	return fmt.Sprintf("%v (gave up after %d attempt(s): %s)", e.Err, e.Attempts, e.Reason)
 }
 
 func (e *ExhaustedError) Unwrap() error { return e.Err }
@@ -48,14 +52,24 @@ type retryAfter interface{ RetryAfter() time.Duration }
 // accept, the attempts run out, or the next wait would end past ctx's
 // deadline. A permanent error is returned as it is, at once.
 func Do(ctx context.Context, p Policy, transient func(error) bool, op func(ctx context.Context) error) error {
+	var prev error
 	for attempt := 1; ; attempt++ {
-		err := op(ctx)
+		stalled, err := p.attempt(ctx, op)
 		if err == nil {
 			return nil
 		}
-		if ctx.Err() != nil || !transient(err) {
+		if ctx.Err() != nil {
+			// The step's deadline cut this attempt short: say why we were
+			// still trying, not just that time ran out.
+			if prev == nil {
+				prev = err
+			}
+			return &ExhaustedError{Attempts: attempt, Reason: "action-timeout-s reached", Err: prev}
+		}
+		if !stalled && !transient(err) {
 			return err
 		}
+		prev = err
 		if attempt >= p.MaxAttempts {
 			return &ExhaustedError{Attempts: attempt, Reason: "retry-max-attempts reached", Err: err}
 		}
@@ -74,6 +88,18 @@ func Do(ctx context.Context, p Policy, transient func(error) bool, op func(ctx c
 		case <-timer.C:
 		}
 	}
+}
+
+// attempt runs op once within AttemptTimeout; stalled reports that the
+// attempt's own timeout, not the caller's deadline, ended it.
+func (p Policy) attempt(ctx context.Context, op func(ctx context.Context) error) (stalled bool, err error) {
+	if p.AttemptTimeout <= 0 {
+		return false, op(ctx)
+	}
+	actx, cancel := context.WithTimeout(ctx, p.AttemptTimeout)
+	defer cancel()
+	err = op(actx)
+	return err != nil && ctx.Err() == nil && errors.Is(actx.Err(), context.DeadlineExceeded), err
 }
 
 // backoff returns the wait after the given failed attempt: half of the

@@ -128,3 +128,37 @@ func TestNetwork(t *testing.T) {
 		})
 	}
 }
+
+func TestDo_AStalledAttemptIsRetried(t *testing.T) {
+	t.Parallel()
+	p := fast(3)
+	p.AttemptTimeout = 5 * time.Millisecond
+	calls := 0
+	err := retry.Do(context.Background(), p, isTransient, func(ctx context.Context) error {
+		calls++
+		if calls == 1 {
+			<-ctx.Done() // a server that never answers
+			return ctx.Err()
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 2, calls)
+}
+
+func TestDo_TheDeadlineReportsTheLastRealError(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	calls := 0
+	err := retry.Do(ctx, fast(10), isTransient, func(ctx context.Context) error {
+		calls++
+		if calls == 1 {
+			return errTransient
+		}
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	require.ErrorIs(t, err, errTransient, "the cause, not just the timeout")
+	assert.Contains(t, err.Error(), "action-timeout-s reached")
+}

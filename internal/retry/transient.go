@@ -31,3 +31,15 @@ func Network(err error) bool {
 func HTTPStatus(code int) bool {
 	return code == 429 || code >= 500
 }
+
+// Temporary reports whether err says of itself that it is temporary (our
+// own error types do), or is a transient network fault. Only a "yes" is
+// taken from Temporary(): syscall errors answer "no" for a reset
+// connection, which is worth another attempt.
+func Temporary(err error) bool {
+	var temp interface{ Temporary() bool }
+	if errors.As(err, &temp) && temp.Temporary() {
+		return true
+	}
+	return Network(err)
+}

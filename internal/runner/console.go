@@ -5,8 +5,10 @@ package runner
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/sethvargo/go-githubactions"
 
@@ -15,7 +17,10 @@ import (
 
 // Runner writes workflow commands to stdout and file commands to the files
 // the runner names in its environment.
+// It is safe for concurrent use: the AWS and Vault sides log and mask at
+// the same time, and a mask must never be interleaved into another line.
 type Runner struct {
+	mu     sync.Mutex
 	gha    *githubactions.Action
 	getenv func(string) string
 	rand   io.Reader
@@ -37,6 +42,8 @@ func New(getenv func(string) string, stdout io.Writer, rand io.Reader) *Runner {
 // Mask registers every part of s as a mask. Call it as soon as a secret is
 // in hand: a mask hides only log lines printed after it.
 func (r *Runner) Mask(s secret.String) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for _, unit := range s.MaskUnits() {
 		if !r.masked[unit] {
 			r.masked[unit] = true
@@ -45,14 +52,39 @@ func (r *Runner) Mask(s secret.String) {
 	}
 }
 
-// Infof prints a plain log line.
-func (r *Runner) Infof(format string, args ...any) { r.gha.Infof(format, args...) }
+// Infof prints a plain log line. The arguments often hold a server's
+// error text, which we do not control: a newline in it would start a line
+// of its own that the runner reads as a workflow command (::stop-commands::
+// would then disable every later mask). So the line is kept one line and
+// cannot start with "::".
+func (r *Runner) Infof(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gha.Infof("%s", oneLine(fmt.Sprintf(format, args...)))
+}
+
+// oneLine escapes line breaks and defuses a leading "::".
+func oneLine(s string) string {
+	s = strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
+	if strings.HasPrefix(strings.TrimLeft(s, " \t"), "::") {
+		s = "(" + s + ")"
+	}
+	return s
+}
 
 // Debugf prints a line shown only with step debug logging enabled.
-func (r *Runner) Debugf(format string, args ...any) { r.gha.Debugf(format, args...) }
+func (r *Runner) Debugf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gha.Debugf(format, args...)
+}
 
 // Warningf prints a warning annotation.
-func (r *Runner) Warningf(format string, args ...any) { r.gha.Warningf(format, args...) }
+func (r *Runner) Warningf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gha.Warningf(format, args...)
+}
 
 // titled is implemented by errors that know the annotation title that
 // best tells the user what went wrong ("Invalid input aws-region").
@@ -69,5 +101,7 @@ func (r *Runner) Fail(err error) {
 	// One annotation per failure: newlines inside the message are escaped by
 	// the library, so a multi-line explanation stays one annotation.
 	msg := strings.TrimSpace(err.Error())
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.gha.WithFieldsMap(map[string]string{"title": title}).Errorf("%s", msg)
 }

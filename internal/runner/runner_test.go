@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -220,4 +221,64 @@ func FuzzCommit(f *testing.F) {
 		}
 		assert.Equal(t, []runnertest.Entry{{Name: "SECRET", Value: v}}, parsed(t, files.env))
 	})
+}
+
+func TestCommit_AFailedWriteIsRolledBack(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("needs /dev/full to make a write fail")
+	}
+	f := newFiles(t)
+	earlier := "EARLIER<<ghadelimiter_x\nfrom an earlier step\nghadelimiter_x\n"
+	require.NoError(t, os.WriteFile(f.env, []byte(earlier), 0o600))
+	env := map[string]string{"GITHUB_ENV": f.env, "GITHUB_OUTPUT": "/dev/full", "GITHUB_STEP_SUMMARY": f.summary}
+	r := runner.New(func(k string) string { return env[k] }, &f.stdout, rand.Reader)
+	var set export.Set
+	require.NoError(t, set.Env("AWS_SECRET_ACCESS_KEY", export.Secret(secret.New("s3cr3t")), "t"))
+	require.NoError(t, set.Output("aws-account-id", export.Public("111122223333"), "t"))
+	set.Summary("summary")
+
+	err := r.Commit(&set)
+	var we *runner.WriteError
+	require.ErrorAs(t, err, &we)
+	assert.Equal(t, "GITHUB_OUTPUT", we.File)
+	assert.Equal(t, earlier, read(t, f.env), "what earlier steps wrote stays; ours is gone")
+	assert.Empty(t, read(t, f.summary))
+}
+
+func TestCommit_AnUnwritableSummaryIsOnlyAWarning(t *testing.T) {
+	t.Parallel()
+	f := newFiles(t)
+	env := map[string]string{"GITHUB_ENV": f.env, "GITHUB_OUTPUT": f.output, "GITHUB_STEP_SUMMARY": filepath.Join(t.TempDir(), "missing", "summary")}
+	r := runner.New(func(k string) string { return env[k] }, &f.stdout, rand.Reader)
+	var set export.Set
+	require.NoError(t, set.Env("A", export.Public("1"), "t"))
+	set.Summary("summary")
+	require.NoError(t, r.Commit(&set))
+	assert.Contains(t, f.stdout.String(), "::warning::could not write the job summary")
+	assert.Equal(t, []runnertest.Entry{{Name: "A", Value: "1"}}, parsed(t, f.env))
+}
+
+func TestInfof_ServerTextCannotForgeACommand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		arg  string
+		want string
+	}{
+		{"newline_then_command", "denied\n::stop-commands::pwn", "attempt failed: denied\\n::stop-commands::pwn\n"},
+		{"carriage_return", "a\r::add-mask::x", "attempt failed: a\\r::add-mask::x\n"},
+		{"plain_text_unchanged", "IDPCommunicationError: try again", "attempt failed: IDPCommunicationError: try again\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFiles(t)
+			f.runner(rand.Reader).Infof("attempt failed: %s", tt.arg)
+			assert.Equal(t, tt.want, f.stdout.String())
+		})
+	}
+	f := newFiles(t)
+	f.runner(rand.Reader).Infof("%s", "::warning::forged")
+	assert.False(t, strings.HasPrefix(f.stdout.String(), "::"), "a line never starts with ::")
 }

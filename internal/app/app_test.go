@@ -1,0 +1,61 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/federate-action/federate/internal/app"
+	"github.com/federate-action/federate/internal/inputs"
+	"github.com/federate-action/federate/internal/plan"
+)
+
+func TestRun_RefusesBadInputBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	envFile, outFile := filepath.Join(dir, "env"), filepath.Join(dir, "out")
+	require.NoError(t, os.WriteFile(envFile, nil, 0o600))
+	require.NoError(t, os.WriteFile(outFile, nil, 0o600))
+	tests := []struct {
+		name    string
+		env     map[string]string
+		wantErr any
+	}{
+		{"bad_region", map[string]string{"INPUT_ROLE-TO-ASSUME": "arn:aws:iam::111122223333:role/r", "INPUT_AWS-REGION": "nowhere"}, new(*inputs.Error)},
+		{"no_permission", map[string]string{"INPUT_ROLE-TO-ASSUME": "arn:aws:iam::111122223333:role/r", "INPUT_AWS-REGION": "us-east-1", "ACTIONS_ID_TOKEN_REQUEST_URL": ""}, new(*plan.EnvError)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := map[string]string{"GITHUB_ENV": envFile, "GITHUB_OUTPUT": outFile,
+				"ACTIONS_ID_TOKEN_REQUEST_URL": "http://127.0.0.1:1/never", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "t"}
+			for k, v := range tt.env {
+				env[k] = v
+			}
+			var stdout bytes.Buffer
+			err := app.Run(context.Background(), app.Deps{
+				Getenv: func(k string) string { return env[k] }, Stdout: &stdout,
+				HTTP: &http.Client{Transport: failingTransport{t}}, Now: time.Now, Rand: rand.Reader,
+			})
+			require.ErrorAs(t, err, tt.wantErr)
+			b, _ := os.ReadFile(envFile)
+			assert.Empty(t, b)
+		})
+	}
+}
+
+// failingTransport fails the test on any request: validation must come first.
+type failingTransport struct{ t *testing.T }
+
+func (f failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.t.Errorf("unexpected request to %s", r.URL)
+	return nil, http.ErrHandlerTimeout
+}

@@ -1,0 +1,275 @@
+package plan
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"strings"
+
+	"github.com/federate-action/federate/internal/inputs"
+	"github.com/federate-action/federate/internal/secret"
+	"github.com/federate-action/federate/internal/secretspec"
+)
+
+// VaultPlan is one Vault login and the secrets to read with it.
+type VaultPlan struct {
+	Address   string
+	Method    string // jwt, token or approle
+	Mount     string // auth mount path; defaults to the method's name
+	Role      string
+	Namespace string
+	Audience  string // "" asks for GitHub's default audience (https://github.com/OWNER)
+
+	Token    secret.String // method token
+	RoleID   string        // method approle
+	SecretID secret.String // method approle
+
+	Specs          []secretspec.Spec
+	ExportEnv      bool
+	ExportToken    bool // VAULT_TOKEN and VAULT_ADDR for later steps
+	OutputToken    bool
+	IgnoreNotFound bool
+	Encoding       string // "", base64, hex or utf8: how string values are decoded
+
+	TLS         TLSPlan
+	Headers     http.Header
+	MaxAttempts int
+}
+
+// TLSPlan is how to trust and authenticate to Vault.
+type TLSPlan struct {
+	RootCAs    *x509.CertPool // nil: the system's roots
+	ClientCert *tls.Certificate
+	SkipVerify bool
+}
+
+// KeepsToken reports whether the token must outlive the step: a token the user gave is theirs to revoke, and an
+// exported or output token must outlive the step.
+func (v *VaultPlan) KeepsToken() bool {
+	return v.Method == "token" || v.ExportToken || v.OutputToken
+}
+
+var vaultMethods = map[string]bool{"jwt": true, "token": true, "approle": true}
+
+func buildVault(r *inputs.Reader) (*VaultPlan, error) {
+	addr := r.String("vault-url")
+	if addr == "" {
+		return nil, nil
+	}
+	v := &VaultPlan{}
+	var err error
+	if v.Address, err = serverURL("vault-url", addr, "https://vault.example.com:8200"); err != nil {
+		return nil, err
+	}
+	if v.Method = strings.ToLower(r.String("vault-method")); v.Method == "" {
+		v.Method = "jwt"
+	}
+	if !vaultMethods[v.Method] {
+		return nil, &inputs.Error{Input: "vault-method", Value: v.Method, Hint: "use jwt (the workflow's ID token), approle or token"}
+	}
+	if v.Mount = strings.Trim(r.String("vault-path"), "/"); v.Mount == "" {
+		v.Mount = v.Method
+	}
+	v.Role = r.String("vault-role")
+	v.Namespace = strings.Trim(r.String("vault-namespace"), "/")
+	v.Audience = r.String("vault-audience")
+	if err := vaultCredentials(r, v); err != nil {
+		return nil, err
+	}
+	if v.Specs, err = secretspec.Parse(r.String("vault-secrets")); err != nil {
+		return nil, err
+	}
+	if err := vaultFlags(r, v); err != nil {
+		return nil, err
+	}
+	if len(v.Specs) == 0 && !v.ExportToken && !v.OutputToken {
+		return nil, &inputs.Error{Input: "vault-secrets",
+			Hint: "vault-url is set but nothing is asked of Vault: list secrets as `path key | NAME;`, or set vault-export-token"}
+	}
+	if err := checkSpecNames(v.Specs); err != nil {
+		return nil, err
+	}
+	if v.TLS, err = vaultTLS(r); err != nil {
+		return nil, err
+	}
+	if v.Headers, err = extraHeaders(r.String("vault-extra-headers")); err != nil {
+		return nil, err
+	}
+	v.MaxAttempts, err = r.Int("vault-retry-max-attempts", defaultVaultAttempts, 1, 100)
+	return v, err
+}
+
+// defaultVaultAttempts: a few tries ride out a leader election or a
+// performance standby's 412; Vault has no throttling worth waiting minutes for.
+const defaultVaultAttempts = 5
+
+func vaultCredentials(r *inputs.Reader, v *VaultPlan) error {
+	switch v.Method {
+	case "token":
+		if v.Token = secret.New(r.String("vault-token")); v.Token.IsZero() {
+			return &inputs.Error{Input: "vault-token", Hint: "vault-method is token: pass the token from a secret, e.g. ${{ secrets.VAULT_TOKEN }} (better: use vault-method jwt and store nothing)"}
+		}
+	case "approle":
+		if v.RoleID = r.String("vault-role-id"); v.RoleID == "" {
+			return &inputs.Error{Input: "vault-role-id", Hint: "vault-method is approle: set vault-role-id and vault-secret-id"}
+		}
+		if v.SecretID = secret.New(r.String("vault-secret-id")); v.SecretID.IsZero() {
+			return &inputs.Error{Input: "vault-secret-id", Hint: "vault-method is approle: set vault-secret-id from a secret"}
+		}
+	}
+	return nil
+}
+
+func vaultFlags(r *inputs.Reader, v *VaultPlan) error {
+	var err error
+	for _, f := range []struct {
+		name string
+		dst  *bool
+		def  bool
+	}{
+		{"vault-export-env", &v.ExportEnv, true},
+		{"vault-export-token", &v.ExportToken, false},
+		{"vault-output-token", &v.OutputToken, false},
+		{"vault-ignore-not-found", &v.IgnoreNotFound, false},
+		{"vault-tls-skip-verify", &v.TLS.SkipVerify, false},
+	} {
+		if *f.dst, err = r.Bool(f.name, f.def); err != nil {
+			return err
+		}
+	}
+	switch v.Encoding = strings.ToLower(r.String("vault-secret-encoding-type")); v.Encoding {
+	case "", "base64", "hex", "utf8":
+		return nil
+	}
+	return &inputs.Error{Input: "vault-secret-encoding-type", Value: v.Encoding, Hint: "use base64, hex or utf8, or leave it unset"}
+}
+
+// checkSpecNames refuses two entries that would export under one name:
+// vault-action silently keeps the last, handing a step the wrong secret.
+// Wildcard entries are checked when their keys are known.
+func checkSpecNames(specs []secretspec.Spec) error {
+	seen := map[string]secretspec.Spec{}
+	for _, s := range specs {
+		if s.Selector.Wildcard != secretspec.None {
+			continue
+		}
+		for _, key := range []string{"env var " + s.EnvName(), "output " + s.OutputName()} {
+			if first, ok := seen[key]; ok {
+				return &inputs.Error{Input: "vault-secrets", Value: s.Raw,
+					Hint: fmt.Sprintf("entry %d (%s) and entry %d both set %s: give one of them another name with `| NAME`",
+						first.Entry, first.Raw, s.Entry, key)}
+			}
+			seen[key] = s
+		}
+	}
+	return nil
+}
+
+// serverURL accepts an https URL, or http only for a loopback host: a
+// token sent in clear across a network is a leaked token. Credentials,
+// a query or a fragment in the URL are refused; errors show the URL with
+// any password redacted.
+func serverURL(input, raw, example string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		shown := "(not a URL)"
+		if err == nil {
+			shown = u.Redacted()
+		}
+		return "", &inputs.Error{Input: input, Value: shown, Hint: "use an https URL such as " + example}
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", &inputs.Error{Input: input, Value: u.Redacted(),
+			Hint: "give scheme, host, port and path only: no user:password@, ?query or #fragment"}
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "", &inputs.Error{Input: input, Value: raw,
+			Hint: "use https: plain http is allowed only for a loopback address, since tokens would cross the network unencrypted"}
+	}
+	return strings.TrimRight(raw, "/"), nil
+}
+
+func vaultTLS(r *inputs.Reader) (TLSPlan, error) {
+	var t TLSPlan
+	if ca := r.String("vault-ca-certificate"); ca != "" {
+		pem, ok := decodePEM(ca)
+		t.RootCAs = x509.NewCertPool()
+		if !ok || !t.RootCAs.AppendCertsFromPEM(pem) {
+			return t, &inputs.Error{Input: "vault-ca-certificate", Value: abbreviate(ca),
+				Hint: "use a PEM certificate (-----BEGIN CERTIFICATE-----), plain or base64-encoded"}
+		}
+	}
+	certIn, keyIn := r.String("vault-client-certificate"), r.String("vault-client-key")
+	if (certIn == "") != (keyIn == "") {
+		missing := "vault-client-key"
+		if certIn == "" {
+			missing = "vault-client-certificate"
+		}
+		return t, &inputs.Error{Input: missing, Hint: "set vault-client-certificate and vault-client-key together"}
+	}
+	if certIn != "" {
+		certPEM, ok1 := decodePEM(certIn)
+		keyPEM, ok2 := decodePEM(keyIn)
+		pair, err := tls.X509KeyPair(certPEM, keyPEM)
+		if !ok1 || !ok2 || err != nil {
+			// The key is secret: the error names the inputs, never a value.
+			return t, &inputs.Error{Input: "vault-client-certificate", Secret: true, Value: "hidden",
+				Hint: "vault-client-certificate and vault-client-key must be a matching PEM certificate and private key, plain or base64-encoded"}
+		}
+		t.ClientCert = &pair
+	}
+	return t, nil
+}
+
+// decodePEM accepts PEM text, or PEM encoded in base64 as vault-action
+// takes it (GitHub secrets keep newlines poorly).
+func decodePEM(s string) ([]byte, bool) {
+	if strings.Contains(s, "-----BEGIN") {
+		return []byte(s), true
+	}
+	b, err := base64.StdEncoding.DecodeString(strings.Join(strings.Fields(s), ""))
+	if err != nil || !strings.Contains(string(b), "-----BEGIN") {
+		return nil, false
+	}
+	return b, true
+}
+
+// extraHeaders parses "Name: value" lines. Values are never shown in
+// errors: they often carry credentials.
+func extraHeaders(raw string) (http.Header, error) {
+	h := http.Header{}
+	for _, line := range strings.Split(raw, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		name, value, ok := strings.Cut(line, ":")
+		name = strings.TrimSpace(name)
+		if !ok || !validHeaderName(name) {
+			return nil, &inputs.Error{Input: "vault-extra-headers", Value: abbreviate(name),
+				Hint: "write one `Name: value` per line"}
+		}
+		if strings.EqualFold(name, "X-Vault-Token") || strings.EqualFold(name, "Authorization") {
+			return nil, &inputs.Error{Input: "vault-extra-headers", Value: name,
+				Hint: "the Vault token header is set by the login; use vault-method token to give a token"}
+		}
+		h.Add(textproto.CanonicalMIMEHeaderKey(name), strings.TrimSpace(value))
+	}
+	return h, nil
+}
+
+func validHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, c := range name {
+		if c <= ' ' || c >= 0x7f || strings.ContainsRune(`()<>@,;:\"/[]?={}`, c) {
+			return false
+		}
+	}
+	return true
+}

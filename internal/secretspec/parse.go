@@ -1,0 +1,226 @@
+// Package secretspec parses the vault-secrets input (`path key | NAME;`) into Specs, without I/O.
+package secretspec
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The two messages vault-action users already know, kept word for word so
+// that searching its docs and issues finds them; our hints follow.
+const (
+	msgNoName  = `You must provide a value when mapping a secret to a name (write "path key | NAME", or drop the "|")`
+	msgPathKey = `You must provide a valid path and key (%s; write "path key | NAME")`
+)
+
+// Parse reads every entry of the vault-secrets input, in order. Entries are
+// separated by ';' and, unlike vault-action, by newlines too, because users
+// forget the ';' at the end of a line. Blank entries are skipped, so an
+// empty input gives no Specs. The error, if any, is a *ParseError for the
+// first entry that cannot be used.
+func Parse(input string) ([]Spec, error) {
+	var specs []Spec
+	for i, line := range strings.Split(input, "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		for off := 0; off < len(line); {
+			e, next := splitEntry(line, off)
+			off = next
+			if e.blank() {
+				continue
+			}
+			e.lineNo, e.n = i+1, len(specs)+1
+			s, err := e.parse()
+			if err != nil {
+				return nil, err
+			}
+			specs = append(specs, s)
+		}
+	}
+	return specs, nil
+}
+
+// entry is one entry's position in its line, as byte offsets.
+type entry struct {
+	line      string
+	lineNo, n int
+	pathStart int // first non-space character
+	pathEnd   int // end of the first token
+	pipe      int // last '|' outside quotes, or -1
+	end       int // the ';' or the end of the line
+	quoteAt   int // an unclosed quote, or -1
+}
+
+// splitEntry finds the entry that starts at off in line, and where the next
+// one starts. The path is the first token and takes quotes literally; after
+// it, a quoted ';' or '|' belongs to a key.
+func splitEntry(line string, off int) (entry, int) {
+	e := entry{line: line, pipe: -1, quoteAt: -1}
+	i := off
+	for i < len(line) {
+		r, w := utf8.DecodeRuneInString(line[i:])
+		if r == ';' || !unicode.IsSpace(r) {
+			break
+		}
+		i += w
+	}
+	e.pathStart = i
+	for i < len(line) {
+		r, w := utf8.DecodeRuneInString(line[i:])
+		if r == ';' || r == '|' || unicode.IsSpace(r) {
+			break
+		}
+		i += w
+	}
+	e.pathEnd = i
+	var quote rune
+	quoteAt := -1
+	for ; i < len(line); i++ {
+		c := rune(line[i]) // the runes that matter here are ASCII
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote, quoteAt = c, i
+		case c == '|':
+			e.pipe = i
+		case c == ';':
+			e.end = i
+			return e, i + 1
+		}
+	}
+	if quote != 0 {
+		e.quoteAt = quoteAt
+	}
+	e.end = len(line)
+	return e, len(line)
+}
+
+func (e entry) blank() bool { return e.pathStart == e.end }
+
+// raw is the entry's text, trimmed.
+func (e entry) raw() string {
+	return strings.TrimRightFunc(e.line[e.pathStart:e.end], unicode.IsSpace)
+}
+
+// errorAt returns a *ParseError for the byte offset off of the line.
+func (e entry) errorAt(off int, msg string) *ParseError {
+	return &ParseError{Entry: e.n, Line: e.lineNo, Column: utf8.RuneCountInString(e.line[:off]) + 1,
+		Raw: e.raw(), Msg: msg}
+}
+
+// parse checks the entry from left to right (path, key, name), except that
+// the '|' without a name comes first and a second token before a bad path,
+// in vault-action's order.
+func (e entry) parse() (Spec, error) {
+	if e.quoteAt >= 0 {
+		return Spec{}, e.errorAt(e.quoteAt, `unclosed quote (close it on the same line: "my-key")`)
+	}
+	s := Spec{Entry: e.n, Line: e.lineNo, Raw: e.raw()}
+	selEnd, nameStart := e.end, e.end
+	if e.pipe >= 0 {
+		selEnd = e.pipe
+		nameStart = skipSpace(e.line, e.pipe+1, e.end)
+		s.Name = strings.TrimSpace(e.line[nameStart:e.end])
+		if s.Name == "" {
+			return Spec{}, e.errorAt(e.pipe, msgNoName)
+		}
+	}
+	selStart := skipSpace(e.line, e.pathEnd, selEnd)
+	s.Selector.Text = strings.TrimRightFunc(e.line[selStart:selEnd], unicode.IsSpace)
+	switch {
+	case e.pathStart == e.pathEnd:
+		return Spec{}, e.errorAt(e.pathStart, fmt.Sprintf(msgPathKey, "the path is missing"))
+	case s.Selector.Text == "":
+		return Spec{}, e.errorAt(e.pathEnd, fmt.Sprintf(msgPathKey, "the key is missing"))
+	}
+	sel, selErr := parseSelector(s.Selector.Text)
+	if selErr != nil && startsWithSpace(s.Selector.Text[selErr.off:]) {
+		// A second token: vault-action wants exactly two before the '|'.
+		extra := skipSpace(e.line, selStart+selErr.off, selEnd)
+		return Spec{}, e.errorAt(extra, fmt.Sprintf(msgPathKey, `a key has no spaces unless quoted: "my key"`))
+	}
+	path, off, msg := checkPath(e.line[e.pathStart:e.pathEnd])
+	if msg != "" {
+		return Spec{}, e.errorAt(e.pathStart+off, msg)
+	}
+	s.Path = path
+	if selErr != nil {
+		return Spec{}, e.errorAt(selStart+selErr.off, selErr.msg)
+	}
+	s.Selector = sel
+	if msg := checkName(s); msg != "" {
+		at := nameStart
+		if s.Name == "" {
+			at = selStart
+		}
+		return Spec{}, e.errorAt(at, msg)
+	}
+	return s, nil
+}
+
+// skipSpace returns the offset of the first non-space at or after i, or end.
+func skipSpace(line string, i, end int) int {
+	return end - len(strings.TrimLeftFunc(line[i:end], unicode.IsSpace))
+}
+
+// checkName returns what is wrong with the name s is exported under, or "".
+// An explicit name must be a portable env var name; a derived one may be
+// Unicode, as in vault-action, but must exist and not start with a digit.
+func checkName(s Spec) string {
+	const hint = "use letters, digits and '_', not starting with a digit"
+	switch {
+	case s.Name != "" && s.Selector.Wildcard != None && !validName(s.Name):
+		return fmt.Sprintf("invalid prefix %q (%s, e.g. CI_: it starts the name of every key)", s.Name, hint)
+	case s.Name != "" && !validName(s.Name):
+		return fmt.Sprintf("invalid name %q (%s, e.g. NPM_TOKEN: it names both the env var and the output)", s.Name, hint)
+	case s.Name != "" || s.Selector.Wildcard != None:
+		return ""
+	}
+	switch d := DeriveName(s.Selector.Text); {
+	case d == "":
+		return `cannot derive a name from the key: it would be empty (add "| NAME" to choose one)`
+	case unicode.IsNumber([]rune(d)[0]):
+		return fmt.Sprintf(`cannot derive a name from the key: %q starts with a digit (add "| NAME" to choose one)`, d)
+	}
+	return ""
+}
+
+// startsWithSpace reports whether s starts with whitespace.
+func startsWithSpace(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
+}
+
+// pathHint ends every path error: the KV v2 `data/` segment is the usual slip.
+const pathHint = "(write the API path under v1/, e.g. secret/data/ci for the KV v2 secret ci)"
+
+// checkPath returns the path without its leading '/', or the offset in tok
+// and the message of what is wrong with it. Quotes and `..` are refused
+// because they are mistakes (vault-action would send them as written), and
+// `//` because Vault would clean it into another path.
+func checkPath(tok string) (path string, off int, msg string) {
+	if i := strings.IndexAny(tok, "\"'`"); i >= 0 {
+		return "", i, "invalid path: it must not be quoted " + pathHint
+	}
+	if i := strings.Index(tok, "//"); i >= 0 {
+		return "", i, `invalid path: it must not contain "//" ` + pathHint
+	}
+	path = strings.TrimPrefix(tok, "/")
+	start := len(tok) - len(path)
+	p, _, _ := strings.Cut(path, "?")
+	if p == "" {
+		return "", 0, "invalid path: it is empty " + pathHint
+	}
+	for i := 0; i <= len(p); {
+		seg, _, _ := strings.Cut(p[i:], "/")
+		if seg == ".." {
+			return "", start + i, `invalid path: it must not contain ".." ` + pathHint
+		}
+		i += len(seg) + 1
+	}
+	return path, 0, ""
+}

@@ -1,0 +1,89 @@
+package vault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/federate-action/federate/internal/idtoken"
+	"github.com/federate-action/federate/internal/retry"
+	"github.com/federate-action/federate/internal/secret"
+)
+
+// Login says how to authenticate.
+type Login struct {
+	Method string // jwt, approle or token
+	Mount  string // auth mount path
+	Role   string // jwt role ("" for the mount's default_role)
+
+	JWT      func(ctx context.Context) (secret.String, error) // jwt: a fresh ID token per attempt
+	RoleID   string                                           // approle
+	SecretID secret.String                                    // approle
+	Token    secret.String                                    // token
+}
+
+// Login authenticates and makes the client use the token it got, which
+// it returns so the caller can mask it at once.
+func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
+	if l.Method == "token" {
+		c.UseToken(l.Token)
+		return l.Token, nil
+	}
+	var token, lastJWT secret.String
+	err := retry.Do(ctx, c.retry, transient, func(ctx context.Context) error {
+		body := map[string]any{}
+		switch l.Method {
+		case "jwt":
+			jwt, err := l.JWT(ctx)
+			if err != nil {
+				return err
+			}
+			lastJWT = jwt
+			body["jwt"] = jwt.Reveal()
+			if l.Role != "" {
+				body["role"] = l.Role
+			}
+		case "approle":
+			body["role_id"] = l.RoleID
+			body["secret_id"] = l.SecretID.Reveal()
+		default:
+			return fmt.Errorf("unknown Vault login method %q", l.Method)
+		}
+		s, err := c.api.Logical().WriteWithContext(ctx, "auth/"+l.Mount+"/login", body)
+		if err != nil {
+			return err
+		}
+		if s == nil || s.Auth == nil || s.Auth.ClientToken == "" {
+			return errors.New("the Vault login answer holds no client token")
+		}
+		token = secret.New(s.Auth.ClientToken)
+		return nil
+	})
+	if err != nil {
+		return secret.String{}, loginError(l, err, lastJWT)
+	}
+	c.UseToken(token)
+	return token, nil
+}
+
+// loginError explains a refused login; other failures keep their own text.
+func loginError(l Login, err error, jwt secret.String) error {
+	status := statusOf(err)
+	if status != 400 && status != 401 && status != 403 {
+		return fmt.Errorf("logging in to Vault at auth/%s: %w", l.Mount, err)
+	}
+	e := &LoginError{Method: l.Method, Mount: l.Mount, Role: l.Role, Status: status, Reason: reasons(err), Err: err}
+	if l.Method == "jwt" {
+		if claims, perr := idtoken.ParseClaims(jwt); perr == nil {
+			e.Claims = &claims
+		}
+	}
+	return e
+}
+
+// RevokeSelf revokes the client's token, so it is worthless after the step.
+func (c *Client) RevokeSelf(ctx context.Context) error {
+	return retry.Do(ctx, c.retry, transient, func(ctx context.Context) error {
+		return c.api.Auth().Token().RevokeSelfWithContext(ctx, "")
+	})
+}
