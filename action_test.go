@@ -69,9 +69,9 @@ func TestReadme_DocumentsEveryInputAndOutput(t *testing.T) {
 	require.NoError(t, err)
 	m := readMetadata(t)
 	for name := range m.Inputs {
-		assert.Contains(t, string(readme), "`"+name+"`", "README documents input %s", name)
+		assert.True(t, strings.Contains(string(readme), "`"+name+"`"), "README documents input %s", name)
 	}
 	for name := range m.Outputs {
-		assert.Contains(t, string(readme), "`"+name+"`", "README documents output %s", name)
+		assert.True(t, strings.Contains(string(readme), "`"+name+"`"), "README documents output %s", name)
 	}
 }

@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -249,3 +250,5 @@ func TestBuild_Environment(t *testing.T) {
 		})
 	}
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
