@@ -1,6 +1,9 @@
 // Command bench prints performance figures for the action, measured on
-// loopback against the same servers the end-to-end tests use: the binary's
-// size, and the wall time and peak memory of whole runs (median of N; peak RSS as /usr/bin/time -v reports it).
+// loopback against the servers the end-to-end tests use (moto_server, a
+// real Vault dev server, the test token service): binary size, and for
+// each flow the median wall time, peak RSS (as /usr/bin/time -v reports
+// it) and HTTP requests per run. Vault sits behind a proxy that adds a
+// fixed latency each way, so round trips show in the wall time.
 package main
 
 import (
@@ -21,72 +24,163 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 5, "runs per figure; the median is printed")
+	latency := flag.Duration("latency", 20*time.Millisecond, "latency added each way in front of Vault")
 	flag.Parse()
-	if err := run(context.Background(), *runs, os.Stdout); err != nil {
+	if err := run(context.Background(), *runs, *latency, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, runs int, w io.Writer) error {
-	dir, err := os.MkdirTemp("", "federate-bench-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	bin, err := testbed.Build(ctx, dir)
-	if err != nil {
-		return err
-	}
-	info, err := os.Stat(bin)
-	if err != nil {
-		return err
-	}
-	moto, err := testbed.StartMoto(ctx, io.Discard)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = moto.Stop() }()
-	tokens, err := idtokentest.New(idtokentest.Config{})
-	if err != nil {
-		return err
-	}
-	defer tokens.Close()
+// env is everything the flows run against.
+type env struct {
+	dir    string
+	bin    string
+	moto   *testbed.Moto
+	vault  *testbed.Vault
+	slow   *testbed.LatencyProxy // in front of vault
+	tokens *idtokentest.Server
+	caFile string // the token service's CA, for SSL_CERT_FILE
+}
 
+func run(ctx context.Context, runs int, latency time.Duration, w io.Writer) error {
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		return fmt.Errorf("/usr/bin/time is needed (Debian package time): %w", err)
 	}
-	inputs := map[string]string{
+	e, cleanup, err := setUp(ctx)
+	defer cleanup()
+	if err != nil {
+		return err
+	}
+	if e.slow, err = testbed.NewLatencyProxy(e.vault.URL, latency); err != nil {
+		return err
+	}
+	defer e.slow.Close()
+
+	info, err := os.Stat(e.bin)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "binary: %.1f MB (static, stripped)\n", float64(info.Size())/1e6)
+	fmt.Fprintf(w, "Vault behind %s of added latency each way (%s per round trip); medians of %d runs\n\n",
+		latency, 2*latency, runs)
+	fmt.Fprintln(w, "| flow | wall | peak RSS | requests to Vault |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+
+	awsInputs := map[string]string{
 		"role-to-assume": "arn:aws:iam::737236345234:role/gha-oidc-role",
 		"aws-region":     "us-west-1",
-		"sts-endpoint":   moto.URL,
+		"sts-endpoint":   e.moto.URL,
 	}
+	if err := e.row(ctx, w, "AWS (token + STS, no added latency)", awsInputs, runs); err != nil {
+		return err
+	}
+	for _, n := range []int{1, 5, 20, 50} {
+		if err := e.row(ctx, w, fmt.Sprintf("Vault, %d path(s)", n), e.vaultInputs(n), runs); err != nil {
+			return err
+		}
+	}
+	both := e.vaultInputs(5)
+	for k, v := range awsInputs {
+		both[k] = v
+	}
+	return e.row(ctx, w, "AWS + Vault (5 paths) in one step", both, runs)
+}
+
+func setUp(ctx context.Context) (*env, func(), error) {
+	var closers []func()
+	cleanup := func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	e := &env{}
+	var err error
+	if e.dir, err = os.MkdirTemp("", "federate-bench-*"); err != nil {
+		return nil, cleanup, err
+	}
+	closers = append(closers, func() { _ = os.RemoveAll(e.dir) })
+	if e.bin, err = testbed.Build(ctx, e.dir); err != nil {
+		return nil, cleanup, err
+	}
+	if e.moto, err = testbed.StartMoto(ctx, io.Discard); err != nil {
+		return nil, cleanup, err
+	}
+	closers = append(closers, func() { _ = e.moto.Stop() })
+	if e.tokens, err = idtokentest.New(idtokentest.Config{TLS: true}); err != nil {
+		return nil, cleanup, err
+	}
+	closers = append(closers, e.tokens.Close)
+	e.caFile = filepath.Join(e.dir, "token-ca.pem")
+	if err := os.WriteFile(e.caFile, []byte(e.tokens.CAPEM()), 0o600); err != nil {
+		return nil, cleanup, err
+	}
+	vaultBin, err := testbed.FindVault()
+	if err != nil {
+		return nil, cleanup, err
+	}
+	vaultDir := filepath.Join(e.dir, "vault")
+	if err := os.Mkdir(vaultDir, 0o700); err != nil {
+		return nil, cleanup, err
+	}
+	if e.vault, err = testbed.StartVault(ctx, vaultBin, vaultDir, nil); err != nil {
+		return nil, cleanup, err
+	}
+	closers = append(closers, func() { _ = e.vault.Stop() })
+	if err := e.vault.ConfigureTutorial(ctx, e.tokens.Issuer, e.tokens.CAPEM(), "octo-org"); err != nil {
+		return nil, cleanup, err
+	}
+	for i := range 50 {
+		body := map[string]any{"data": map[string]any{"value": fmt.Sprintf("value-%d", i)}}
+		if _, err := e.vault.API(ctx, "POST", fmt.Sprintf("secret/data/bench/p%d", i), body); err != nil {
+			return nil, cleanup, err
+		}
+	}
+	return e, cleanup, nil
+}
+
+// vaultInputs reads n distinct paths through the slow proxy.
+func (e *env) vaultInputs(n int) map[string]string {
+	var specs []string
+	for i := range n {
+		specs = append(specs, fmt.Sprintf("secret/data/bench/p%d value | P%d", i, i))
+	}
+	return map[string]string{
+		"vault-url":     e.slow.URL,
+		"vault-role":    testbed.TutorialRole,
+		"vault-secrets": strings.Join(specs, "\n"),
+	}
+}
+
+// row runs one flow `runs` times under /usr/bin/time and prints its medians.
+func (e *env) row(ctx context.Context, w io.Writer, name string, inputs map[string]string, runs int) error {
 	var walls []time.Duration
 	var rss []int
+	before := e.slow.Requests()
 	for i := range runs {
-		report := filepath.Join(dir, fmt.Sprintf("time-%d.txt", i))
+		report := filepath.Join(e.dir, fmt.Sprintf("time-%d.txt", i))
+		env := e.tokens.Env()
+		env["SSL_CERT_FILE"] = e.caFile
 		// /usr/bin/time passes the environment through untouched; a shell
 		// would drop the INPUT_* names, since they hold hyphens.
-		step := testbed.Step{Binary: "/usr/bin/time", Args: []string{"-v", "-o", report, bin}, Inputs: inputs, Env: tokens.Env()}
+		step := testbed.Step{Binary: "/usr/bin/time", Args: []string{"-v", "-o", report, e.bin}, Inputs: inputs, Env: env}
 		res, err := step.Run(ctx)
 		if err != nil {
 			return err
 		}
 		if res.ExitCode != 0 {
-			return fmt.Errorf("run %d failed:\n%s%s", i, res.Stdout, res.Stderr)
+			return fmt.Errorf("%s: run %d failed:\n%s%s", name, i, res.Stdout, res.Stderr)
 		}
 		kb, err := parseRSS(report)
 		if err != nil {
 			return err
 		}
 		// Wall time from fork to exit, measured here: /usr/bin/time
-		// rounds to 10 ms, too coarse for a run this short.
+		// rounds to 10 ms, too coarse for runs this short.
 		walls, rss = append(walls, res.Wall), append(rss, kb)
 	}
-	fmt.Fprintf(w, "| figure | value |\n|---|---|\n")
-	fmt.Fprintf(w, "| binary size (stripped, CGO_ENABLED=0) | %.1f MB |\n", float64(info.Size())/1e6)
-	fmt.Fprintf(w, "| AWS flow, wall time (median of %d) | %s |\n", runs, median(walls).Round(time.Millisecond))
-	fmt.Fprintf(w, "| AWS flow, peak RSS (median of %d) | %.1f MB |\n", runs, float64(medianInt(rss))/1024)
+	perRun := float64(e.slow.Requests()-before) / float64(runs)
+	fmt.Fprintf(w, "| %s | %s | %.1f MB | %.0f |\n", name, median(walls).Round(time.Millisecond), float64(median(rss))/1024, perRun)
 	return nil
 }
 
@@ -104,14 +198,8 @@ func parseRSS(path string) (int, error) {
 	return 0, fmt.Errorf("no peak RSS in %s", path)
 }
 
-func median(d []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), d...)
+func median[T time.Duration | int](v []T) T {
+	s := append([]T(nil), v...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[len(s)/2]
-}
-
-func medianInt(v []int) int {
-	s := append([]int(nil), v...)
-	sort.Ints(s)
 	return s[len(s)/2]
 }

@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,10 +23,10 @@ import (
 	"github.com/federate-action/federate/internal/testbed"
 )
 
-// The tutorial's names: the role, its policy, and the repository owner the
-// role's glob-bound sub claim admits.
+// The tutorial's role, and the repository owner its glob-bound sub claim
+// admits.
 const (
-	tutorialRole  = "myproject-production"
+	tutorialRole  = testbed.TutorialRole
 	tutorialOwner = "octo-org"
 )
 
@@ -71,16 +74,13 @@ type call struct {
 }
 
 func configureVault(ctx context.Context, v *testbed.Vault, tokens *idtokentest.Server) error {
+	if err := v.ConfigureTutorial(ctx, tokens.Issuer, tokens.CAPEM(), tutorialOwner); err != nil {
+		return err
+	}
 	calls := []call{
-		// The tutorial, word for word.
-		{"POST", "sys/auth/jwt", map[string]any{"type": "jwt"}},
-		{"POST", "auth/jwt/config", map[string]any{"oidc_discovery_url": tokens.Issuer, "bound_issuer": tokens.Issuer, "oidc_discovery_ca_pem": tokens.CAPEM()}},
-		{"PUT", "sys/policies/acl/" + tutorialRole, map[string]any{"policy": `path "secret/*" { capabilities = ["read"] }
+		// The tutorial's policy, extended to the KV v1 mount below.
+		{"PUT", "sys/policies/acl/" + tutorialRole, map[string]any{"policy": testbed.TutorialPolicy + `
 path "kv1/*" { capabilities = ["read"] }`}},
-		{"POST", "auth/jwt/role/" + tutorialRole, map[string]any{"role_type": "jwt", "user_claim": "repository",
-			"bound_claims_type": "glob", "bound_claims": map[string]any{"sub": "repo:" + tutorialOwner + "/*"},
-			"bound_audiences": []string{"https://github.com/" + tutorialOwner, "sts.amazonaws.com"}, "policies": []string{tutorialRole}}},
-		{"POST", "secret/data/aws", map[string]any{"data": map[string]any{"accessKey": "test"}}},
 		// A role that admits another organisation only: the login is refused.
 		{"POST", "auth/jwt/role/other-org", map[string]any{"role_type": "jwt", "user_claim": "repository",
 			"bound_claims_type": "glob", "bound_claims": map[string]any{"sub": "repo:someone-else/*"},
@@ -473,4 +473,73 @@ func TestVaultAndAWS_OneAudienceCostsOneTokenRequest(t *testing.T) {
 	require.Equal(t, 0, res.ExitCode, res.Stdout)
 	assert.Len(t, tokens.Requests(), 1, "STS and Vault share the first token of one audience")
 	assert.Equal(t, "npm-123", runnertest.ToMap(res.Env)["NPM_TOKEN"])
+}
+
+// headerRecorder is a reverse proxy in front of Vault that records the
+// headers of every request.
+type headerRecorder struct {
+	mu      sync.Mutex
+	headers []http.Header
+	paths   []string
+}
+
+func (h *headerRecorder) start(t *testing.T, target string) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.mu.Lock()
+		h.headers = append(h.headers, r.Header.Clone())
+		h.paths = append(h.paths, r.URL.Path)
+		h.mu.Unlock()
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// The dev server is Vault's open-source edition, where namespaces are an
+// Enterprise feature (it ignores the header); what can be proven here is
+// that the namespace and extra headers go with every request.
+func TestVault_NamespaceAndExtraHeadersGoWithEveryRequest(t *testing.T) {
+	t.Parallel()
+	bin, v, tokens := vaultServer(t)
+	rec := &headerRecorder{}
+	in := vaultInputs(v, "secret/data/aws accessKey | AWS_ACCESS_KEY_ID")
+	in["vault-url"] = rec.start(t, v.URL)
+	in["vault-namespace"] = "team-a/"
+	in["vault-extra-headers"] = "X-Team: blue\nX-Trace-Id: 42"
+	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
+	require.Equal(t, 0, res.ExitCode, res.Stdout)
+
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	assert.Contains(t, rec.paths, "/v1/auth/jwt/login")
+	assert.Contains(t, rec.paths, "/v1/secret/data/aws")
+	assert.Contains(t, rec.paths, "/v1/auth/token/revoke-self")
+	for i, h := range rec.headers {
+		assert.Equal(t, "team-a", h.Get("X-Vault-Namespace"), rec.paths[i])
+		assert.Equal(t, "blue", h.Get("X-Team"), rec.paths[i])
+		assert.Equal(t, "42", h.Get("X-Trace-Id"), rec.paths[i])
+	}
+}
+
+func TestVault_EachPathIsReadOnceInOneWave(t *testing.T) {
+	t.Parallel()
+	bin, v, tokens := vaultServer(t)
+	rec := &headerRecorder{}
+	in := vaultInputs(v, "secret/data/app npmToken | A; secret/data/app some-key-123 | B; secret/data/app db.password | C")
+	in["vault-url"] = rec.start(t, v.URL)
+	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
+	require.Equal(t, 0, res.ExitCode, res.Stdout)
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	reads := 0
+	for _, p := range rec.paths {
+		if p == "/v1/secret/data/app" {
+			reads++
+		}
+	}
+	assert.Equal(t, 1, reads, "three entries of one path: one read (one lease for dynamic secrets)")
 }

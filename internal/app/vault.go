@@ -17,9 +17,10 @@ import (
 	"github.com/federate-action/federate/internal/vault"
 )
 
-// readWorkers bounds concurrent reads: enough that 50 paths cost about one
-// round trip, few enough not to trip a Vault rate-limit quota.
-const readWorkers = 16
+// readWorkers bounds concurrent path reads (each is two requests at once:
+// the mount lookup and the read): enough that 50 paths cost one round
+// trip, bounded so a typo'd list of thousands cannot flood Vault.
+const readWorkers = 64
 
 // vaultResult is what the Vault side fetched.
 type vaultResult struct {

@@ -182,3 +182,40 @@ func (v *Vault) Stop() error {
 	})
 	return nil
 }
+
+// Tutorial names: the role and policy of HashiCorp's GitHub Actions
+// tutorial, which ConfigureTutorial sets up.
+const (
+	TutorialRole   = "myproject-production"
+	TutorialPolicy = `path "secret/*" { capabilities = ["read"] }`
+)
+
+// ConfigureTutorial configures Vault exactly as the tutorial does: jwt auth
+// trusting issuer (an HTTPS issuer with the given CA), the tutorial's
+// policy, a role bound by glob to repo:<owner>/* with user_claim
+// repository, and secret/aws accessKey=test. audiences are the role's
+// bound_audiences (the tutorial relies on GitHub's default,
+// https://github.com/<owner>).
+func (v *Vault) ConfigureTutorial(ctx context.Context, issuer, caPEM, owner string, audiences ...string) error {
+	if len(audiences) == 0 {
+		audiences = []string{"https://github.com/" + owner}
+	}
+	calls := []struct {
+		method, path string
+		body         any
+	}{
+		{"POST", "sys/auth/jwt", map[string]any{"type": "jwt"}},
+		{"POST", "auth/jwt/config", map[string]any{"oidc_discovery_url": issuer, "bound_issuer": issuer, "oidc_discovery_ca_pem": caPEM}},
+		{"PUT", "sys/policies/acl/" + TutorialRole, map[string]any{"policy": TutorialPolicy}},
+		{"POST", "auth/jwt/role/" + TutorialRole, map[string]any{"role_type": "jwt", "user_claim": "repository",
+			"bound_claims_type": "glob", "bound_claims": map[string]any{"sub": "repo:" + owner + "/*"},
+			"bound_audiences": audiences, "policies": []string{TutorialRole}}},
+		{"POST", "secret/data/aws", map[string]any{"data": map[string]any{"accessKey": "test"}}},
+	}
+	for _, c := range calls {
+		if _, err := v.API(ctx, c.method, c.path, c.body); err != nil {
+			return err
+		}
+	}
+	return nil
+}
