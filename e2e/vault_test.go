@@ -39,15 +39,16 @@ var (
 
 // vaultServer starts one real Vault dev server for the package and
 // configures it exactly as the tutorial does, plus the mounts and secrets
-// the tests read. A missing Vault binary fails the test: .ci/run builds it.
+// the tests read. A missing Vault binary is built first (.ci/run builds it
+// before the tests, so they never wait on it there).
 func vaultServer(t *testing.T) (string, *testbed.Vault, *idtokentest.Server) {
 	t.Helper()
 	bin, _ := servers(t)
 	vaultOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 		defer cancel()
 		var vaultBin string
-		if vaultBin, vaultErr = testbed.FindVault(); vaultErr != nil {
+		if vaultBin, vaultErr = testbed.EnsureVault(ctx, os.Stderr); vaultErr != nil {
 			return
 		}
 		if vaultTokens, vaultErr = idtokentest.New(idtokentest.Config{TLS: true, Owner: tutorialOwner}); vaultErr != nil {
@@ -229,6 +230,15 @@ func TestVault_MultiLineValuesAreMaskedLineByLine(t *testing.T) {
 	for _, line := range []string{"line one", "line two", "line three"} {
 		assert.Contains(t, m, line)
 	}
+}
+
+func TestVault_ObjectValuesAreMaskedFieldByField(t *testing.T) {
+	t.Parallel()
+	bin, v, tokens := vaultServer(t)
+	res := run(t, testbed.Step{Binary: bin, Inputs: vaultInputs(v, "secret/data/app db | DB"), Env: tlsEnv(t, tokens)})
+	require.Equal(t, 0, res.ExitCode, res.Stdout)
+	assert.Equal(t, `{"hosts":["db1","db2"],"password":"p@ss"}`, runnertest.ToMap(res.Env)["DB"])
+	assert.Subset(t, masks(res.Stdout), []string{`{"hosts":["db1","db2"],"password":"p@ss"}`, "p@ss", "db1", "db2"})
 }
 
 func TestVault_Wildcards(t *testing.T) {

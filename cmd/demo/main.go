@@ -1,7 +1,8 @@
-// Command demo runs the whole AWS flow on this machine: it builds the
-// action, starts a GitHub-style token service and a real moto_server (STS),
-// runs the action the way the runner runs a step, and prints what the
-// workflow's later steps would get.
+// Command demo runs the whole flow on this machine: it builds the action,
+// starts a GitHub-style token service, a real moto_server (STS) and, when
+// tools/vault/build.sh has built one, a real Vault configured as in
+// HashiCorp's tutorial; runs the action the way the runner runs a step,
+// AWS and Vault in one step; and prints what later steps would get.
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -41,17 +43,25 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "== starting moto_server (STS) and a token service that signs RS256 JWTs")
+	fmt.Fprintln(w, "== starting moto_server (STS), Vault and a token service that signs RS256 JWTs")
 	moto, err := testbed.StartMoto(ctx, io.Discard)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = moto.Stop() }()
-	tokens, err := idtokentest.New(idtokentest.Config{})
+	// HTTPS, since Vault fetches the issuer's keys over HTTPS; the action
+	// trusts its test CA through SSL_CERT_FILE.
+	tokens, err := idtokentest.New(idtokentest.Config{TLS: true})
 	if err != nil {
 		return err
 	}
 	defer tokens.Close()
+	caFile := filepath.Join(dir, "token-ca.pem")
+	if err := os.WriteFile(caFile, []byte(tokens.CAPEM()), 0o600); err != nil {
+		return err
+	}
+	env := tokens.Env()
+	env["SSL_CERT_FILE"] = caFile
 
 	inputs := map[string]string{
 		"role-to-assume":    "arn:aws:iam::737236345234:role/gha-oidc-role",
@@ -59,11 +69,23 @@ func run(ctx context.Context, w io.Writer) error {
 		"aws-region":        "us-west-1",
 		"sts-endpoint":      moto.URL,
 	}
+	shown := []string{"role-to-assume", "role-session-name", "aws-region", "sts-endpoint"}
+	vault, err := startVault(ctx, dir, tokens)
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "== no Vault (%v): showing AWS only\n", err)
+	default:
+		defer func() { _ = vault.Stop() }()
+		inputs["vault-url"] = vault.URL
+		inputs["vault-role"] = testbed.TutorialRole
+		inputs["vault-secrets"] = "secret/data/aws accessKey | VAULT_ACCESS_KEY ;"
+		shown = append(shown, "vault-url", "vault-role", "vault-secrets")
+	}
 	fmt.Fprintln(w, "== running the step with:")
-	for _, k := range []string{"role-to-assume", "role-session-name", "aws-region", "sts-endpoint"} {
+	for _, k := range shown {
 		fmt.Fprintf(w, "     %s: %s\n", k, inputs[k])
 	}
-	res, err := testbed.Step{Binary: bin, Inputs: inputs, Env: tokens.Env(), Dir: dir + "/step"}.Run(ctx)
+	res, err := testbed.Step{Binary: bin, Inputs: inputs, Env: env, Dir: dir + "/step"}.Run(ctx)
 	if err != nil {
 		return err
 	}
@@ -81,10 +103,31 @@ func run(ctx context.Context, w io.Writer) error {
 	return nil
 }
 
+// startVault starts a Vault dev server configured as in the tutorial.
+func startVault(ctx context.Context, dir string, tokens *idtokentest.Server) (*testbed.Vault, error) {
+	bin, err := testbed.FindVault()
+	if err != nil {
+		return nil, err
+	}
+	vaultDir := filepath.Join(dir, "vault")
+	if err := os.Mkdir(vaultDir, 0o700); err != nil {
+		return nil, err
+	}
+	v, err := testbed.StartVault(ctx, bin, vaultDir, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.ConfigureTutorial(ctx, tokens.Issuer, tokens.CAPEM(), "octo-org"); err != nil {
+		_ = v.Stop()
+		return nil, err
+	}
+	return v, nil
+}
+
 func show(w io.Writer, entries []runnertest.Entry) {
 	for _, e := range entries {
 		v := e.Value
-		if strings.Contains(e.Name, "KEY") || strings.Contains(e.Name, "TOKEN") {
+		if strings.Contains(e.Name, "KEY") || strings.Contains(e.Name, "TOKEN") || strings.HasPrefix(e.Name, "aws-access") || strings.HasPrefix(e.Name, "aws-secret") {
 			v = v[:min(4, len(v))] + "… (" + fmt.Sprint(len(e.Value)) + " characters)"
 		}
 		fmt.Fprintf(w, "     %s=%s\n", e.Name, v)

@@ -152,6 +152,7 @@ func exportVault(set *export.Set, p *plan.VaultPlan, r vaultResult, out *runner.
 		if err := add(s.EnvName(), s.OutputName(), export.Secret(secret.New(text)), source); err != nil {
 			return err
 		}
+		maskLeaves(set, v)
 	}
 	if p.ExportToken {
 		if err := set.Env("VAULT_TOKEN", export.Secret(r.token), "vault-export-token"); err != nil {
@@ -170,6 +171,25 @@ func exportVault(set *export.Set, p *plan.VaultPlan, r vaultResult, out *runner.
 	}
 	summarizeVault(set, p, env, outputs)
 	return nil
+}
+
+// maskLeaves masks every string inside an object or array value as well:
+// the whole JSON text is masked, but a later step that prints one field
+// of it would otherwise show that field (vault-action masks JSON only as a
+// whole).
+func maskLeaves(set *export.Set, v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, item := range x {
+			maskLeaves(set, item)
+		}
+	case []any:
+		for _, item := range x {
+			maskLeaves(set, item)
+		}
+	case string:
+		set.Mask(secret.New(x))
+	}
 }
 
 func sortedKeys(m map[string]any) []string {

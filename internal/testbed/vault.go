@@ -44,6 +44,26 @@ func FindVault() (string, error) {
 	return p, nil
 }
 
+// EnsureVault returns the Vault binary, building it with
+// tools/vault/build.sh first if it is missing (10-20 minutes once; then
+// cached). Build progress goes to log.
+func EnsureVault(ctx context.Context, log io.Writer) (string, error) {
+	if bin, err := FindVault(); err == nil {
+		return bin, nil
+	}
+	root, err := moduleRoot(ctx)
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "tools", "vault", "build.sh"))
+	cmd.Stderr = log
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("building Vault with tools/vault/build.sh: %w", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
 // Vault is a real `vault server -dev` on loopback. URL is its plain-HTTP
 // dev listener; TLSURL and MTLSURL are extra listeners with a test CA
 // (PKI), the second requiring a client certificate.

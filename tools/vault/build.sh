@@ -33,8 +33,8 @@ fi
 mkdir -p "$dir"
 # One build at a time: parallel test processes wait here for the first one's build.
 exec 9>"$dir/.lock"
-if command -v flock >/dev/null; then
-	log "waiting for the build lock $dir/.lock"
+if command -v flock >/dev/null && ! flock -n 9; then
+	log "another build is running; waiting for $dir/.lock"
 	flock 9
 fi
 if ready; then
