@@ -34,6 +34,12 @@ func TestMain(m *testing.M) {
 	if moto != nil {
 		_ = moto.Stop()
 	}
+	if vault != nil {
+		_ = vault.Stop()
+	}
+	if vaultTokens != nil {
+		vaultTokens.Close()
+	}
 	if tmpDir != "" {
 		_ = os.RemoveAll(tmpDir)
 	}
