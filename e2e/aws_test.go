@@ -209,10 +209,7 @@ func TestAWS_BadInputFailsBeforeAnyRequest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tokens := tokenServer(t, idtokentest.Config{})
-			in := tutorialInputs(moto.URL)
-			for k, v := range tt.change {
-				in[k] = v
-			}
+			in := with(tutorialInputs(moto.URL), tt.change)
 			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tokens.Env()})
 			assert.Equal(t, 1, res.ExitCode)
 			errs := errorAnnotations(res.Stdout)

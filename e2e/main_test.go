@@ -140,3 +140,15 @@ func names(entries []runnertest.Entry) []string {
 	}
 	return out
 }
+
+// with returns base with changes applied; base is left as it was.
+func with(base, changes map[string]string) map[string]string {
+	out := make(map[string]string, len(base)+len(changes))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range changes {
+		out[k] = v
+	}
+	return out
+}

@@ -294,10 +294,7 @@ func TestVault_Failures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			in := vaultInputs(v, "")
-			for k, val := range tt.change {
-				in[k] = val
-			}
+			in := with(vaultInputs(v, ""), tt.change)
 			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
 			assert.Equal(t, 1, res.ExitCode)
 			errs := errorAnnotations(res.Stdout)
@@ -359,11 +356,8 @@ func TestVault_TLS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			in := vaultInputs(v, "secret/data/aws accessKey | AWS_ACCESS_KEY_ID")
+			in := with(vaultInputs(v, "secret/data/aws accessKey | AWS_ACCESS_KEY_ID"), tt.inputs)
 			in["vault-retry-max-attempts"] = "1"
-			for k, val := range tt.inputs {
-				in[k] = val
-			}
 			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
 			require.Equal(t, tt.wantExit, res.ExitCode, res.Stdout)
 			if tt.wantExit == 0 {
@@ -400,10 +394,7 @@ func TestVault_OtherLoginMethods(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			in := vaultInputs(v, "secret/data/aws accessKey | AWS_ACCESS_KEY_ID")
-			for k, val := range tt.inputs {
-				in[k] = val
-			}
+			in := with(vaultInputs(v, "secret/data/aws accessKey | AWS_ACCESS_KEY_ID"), tt.inputs)
 			res := run(t, testbed.Step{Binary: bin, Inputs: in}) // no ID token needed
 			require.Equal(t, 0, res.ExitCode, res.Stdout)
 			assert.Equal(t, "test", runnertest.ToMap(res.Env)["AWS_ACCESS_KEY_ID"])
@@ -423,13 +414,7 @@ func TestVaultAndAWS_InOneStep(t *testing.T) {
 	bin, moto := servers(t)
 	_, v, tokens := vaultServer(t)
 
-	both := func(secrets string) map[string]string {
-		in := vaultInputs(v, secrets)
-		for k, val := range tutorialInputs(moto.URL) {
-			in[k] = val
-		}
-		return in
-	}
+	both := func(secrets string) map[string]string { return with(vaultInputs(v, secrets), tutorialInputs(moto.URL)) }
 	t.Run("both_succeed", func(t *testing.T) {
 		t.Parallel()
 		res := run(t, testbed.Step{Binary: bin, Inputs: both("secret/data/app npmToken | NPM_TOKEN"), Env: tlsEnv(t, tokens)})
@@ -473,10 +458,7 @@ func TestVaultAndAWS_OneAudienceCostsOneTokenRequest(t *testing.T) {
 		_, err := v.API(ctx, c.method, c.path, c.body)
 		require.NoError(t, err)
 	}
-	in := vaultInputs(v, "secret/data/app npmToken | NPM_TOKEN")
-	for k, val := range tutorialInputs(moto.URL) {
-		in[k] = val
-	}
+	in := with(vaultInputs(v, "secret/data/app npmToken | NPM_TOKEN"), tutorialInputs(moto.URL))
 	in["vault-path"], in["vault-role"], in["vault-audience"] = mount, "deploy", "sts.amazonaws.com"
 
 	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
