@@ -1,20 +1,33 @@
-# A static binary on an empty image: nothing to patch, nothing to exploit,
-# and the runner only pulls a few megabytes. The base images are build
-# arguments so a machine without registry access can substitute its own.
-ARG BUILDER_IMAGE=golang:1.26-alpine
+# federate's image: a static binary, a CA bundle and the licence, nothing
+# else. Base images are build arguments so a machine without registry
+# access can substitute images of its own (see README, "The container").
+
+# Pinned by digest: a tag can move under a release. Dependabot bumps it.
+ARG BUILDER_IMAGE=golang:1.26-alpine@sha256:7a3e50096189ad57c9f9f865e7e4aa8585ed1585248513dc5cda498e2f41812c
 ARG RUNTIME_IMAGE=scratch
 
-FROM ${BUILDER_IMAGE} AS build
+FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+ARG TARGETOS
+ARG TARGETARCH
 ARG VERSION=dev
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/federate . \
+# Cross-compiled on the build platform: the arm64 image needs no emulation.
+RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} \
+    go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/federate . \
+ && ln -s federate /out/federate-post \
  && mkdir -p /out/etc/ssl/certs \
- && cp /etc/ssl/certs/ca-certificates.crt /out/etc/ssl/certs/
+ && cp /etc/ssl/certs/ca-certificates.crt /out/etc/ssl/certs/ca-certificates.crt
 
 FROM ${RUNTIME_IMAGE}
+ARG VERSION=dev
+LABEL org.opencontainers.image.title="federate" \
+      org.opencontainers.image.description="Short-lived AWS and Vault credentials from the workflow's OIDC identity" \
+      org.opencontainers.image.source="https://github.com/federate-action/federate" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="MIT"
 # No USER line: the runner's file-command files belong to the runner's
 # user, and a container action must run as root to write them.
 COPY --from=build /out/ /

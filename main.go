@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -22,14 +23,21 @@ var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := app.Run(ctx, app.Deps{
+	deps := app.Deps{
 		Getenv:  os.Getenv,
 		Stdout:  os.Stdout,
 		HTTP:    newHTTPClient(),
 		Now:     time.Now,
 		Rand:    rand.Reader,
 		Version: version,
-	})
+	}
+	step := app.Run
+	// action.yml's post-entrypoint is /federate-post, a link to this binary:
+	// the runner gives a post step no other sign of what it is.
+	if filepath.Base(os.Args[0]) == "federate-post" {
+		step = app.Post
+	}
+	err := step(ctx, deps)
 	stop()
 	if err != nil {
 		runner.New(os.Getenv, os.Stdout, rand.Reader).Fail(err)

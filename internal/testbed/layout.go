@@ -51,3 +51,19 @@ func readOptional(path string) (string, error) {
 	}
 	return string(b), err
 }
+
+// mounted is l as the container sees it: the same files under the
+// runner's mount points.
+func (l layout) mounted() layout {
+	fc := "/github/file_commands/"
+	return layout{
+		workspace:  "/github/workspace",
+		home:       "/github/home",
+		runnerTemp: "/github/runner_temp",
+		env:        fc + filepath.Base(l.env),
+		output:     fc + filepath.Base(l.output),
+		state:      fc + filepath.Base(l.state),
+		summary:    fc + filepath.Base(l.summary),
+		path:       fc + filepath.Base(l.path),
+	}
+}

@@ -26,6 +26,13 @@ type Step struct {
 	Inputs map[string]string // passed as INPUT_<NAME upper-cased, spaces->'_', HYPHENS KEPT>, e.g. role-to-assume -> INPUT_ROLE-TO-ASSUME
 	Env    map[string]string // extra env (ACTIONS_ID_TOKEN_REQUEST_URL etc.); wins over everything else
 	Dir    string            // holds file_commands/, workspace/ (working dir), home/ (HOME), runner_temp/; "" = a temp dir removed after Run
+
+	// Image, if set, runs the step in this container image with Podman
+	// instead of running Binary, the way the runner runs a container
+	// action; Entrypoint overrides the image's (a post step's).
+	Image      string
+	Podman     *Podman
+	Entrypoint string
 }
 
 // Result is what the step did, as the runner would see it.
@@ -44,8 +51,8 @@ type Result struct {
 // error means the step could not run, ctx ended it, or its file commands do not
 // parse (the runner would fail the step) — Result is filled as far as possible.
 func (s Step) Run(ctx context.Context) (Result, error) {
-	if s.Binary == "" {
-		return Result{}, errors.New("step: Binary is empty")
+	if s.Binary == "" && s.Image == "" {
+		return Result{}, errors.New("step: Binary and Image are empty")
 	}
 	dir := s.Dir
 	if dir == "" {
@@ -62,9 +69,14 @@ func (s Step) Run(ctx context.Context) (Result, error) {
 	}
 
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, s.Binary, s.Args...)
+	var cmd *exec.Cmd
+	if s.Image != "" {
+		cmd = s.Podman.runCommand(ctx, s.Image, l, s.environ(l.mounted()), s.Entrypoint)
+	} else {
+		cmd = exec.CommandContext(ctx, s.Binary, s.Args...)
+		cmd.Env = s.environ(l)
+	}
 	cmd.Dir = l.workspace
-	cmd.Env = s.environ(l)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	cmd.WaitDelay = 5 * time.Second
 	setProcessGroup(cmd)

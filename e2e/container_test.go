@@ -1,0 +1,137 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/federate-action/federate/internal/runner/runnertest"
+	"github.com/federate-action/federate/internal/testbed"
+)
+
+const (
+	testImage    = "localhost/federate:test"
+	builderImage = "localhost/federate-builder:test"
+	// imageBudget is the largest the image may be, uncompressed.
+	imageBudget = 12 << 20
+)
+
+var (
+	imageOnce sync.Once
+	podman    *testbed.Podman
+	imageErr  error
+)
+
+// image builds the real Dockerfile with buildah once for the package. No
+// registry can be reached, so the builder image is assembled from this
+// machine's Go and a static busybox; the Dockerfile itself is unchanged.
+// Without buildah and podman the tests skip, unless
+// FEDERATE_REQUIRE_CONTAINER is set (.ci/run sets it): then they fail.
+func image(t *testing.T) *testbed.Podman {
+	t.Helper()
+	_, _, tokens := vaultServer(t) // its HTTPS token service plays a public CA
+	imageOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		dir, err := os.MkdirTemp(tmpDir, "image-*")
+		if err != nil {
+			imageErr = err
+			return
+		}
+		if podman, imageErr = testbed.NewPodman(dir); imageErr != nil {
+			return
+		}
+		if imageErr = podman.BuilderImage(ctx, builderImage, tokens.CAPEM(), dir); imageErr != nil {
+			return
+		}
+		root, err := filepath.Abs("..")
+		if err != nil {
+			imageErr = err
+			return
+		}
+		imageErr = podman.Build(ctx, root, testImage, map[string]string{"BUILDER_IMAGE": builderImage, "VERSION": "v0.0.0-test"})
+	})
+	if errors.Is(imageErr, testbed.ErrPodmanMissing) && os.Getenv("FEDERATE_REQUIRE_CONTAINER") == "" {
+		t.Skip(imageErr)
+	}
+	require.NoError(t, imageErr, "building the image")
+	return podman
+}
+
+func TestContainer_ImageFacts(t *testing.T) {
+	t.Parallel()
+	p := image(t)
+	ctx := context.Background()
+	img, err := p.Inspect(ctx, testImage)
+	require.NoError(t, err)
+	files, gzipped, err := p.Files(ctx, testImage)
+	require.NoError(t, err)
+	t.Logf("image: %.1f MB uncompressed, %.1f MB gzipped", float64(img.Size)/1e6, float64(gzipped)/1e6)
+
+	assert.Contains(t, []string{"", "root", "0"}, img.User, "the runner's file commands need root")
+	assert.Equal(t, []string{"/federate"}, img.Entrypoint)
+	assert.Equal(t, []string{"LICENSE", "etc/ssl/certs/ca-certificates.crt", "federate", "federate-post"}, files)
+	assert.LessOrEqual(t, img.Size, int64(imageBudget))
+	assert.Equal(t, "https://github.com/federate-action/federate", img.Labels["org.opencontainers.image.source"])
+	assert.Equal(t, "v0.0.0-test", img.Labels["org.opencontainers.image.version"])
+	assert.Equal(t, "MIT", img.Labels["org.opencontainers.image.licenses"])
+}
+
+// The same flows as the binary's end-to-end tests, run in the image. The
+// token service is HTTPS and no SSL_CERT_FILE is given: it is trusted
+// through the image's own CA bundle, as GitHub's is in production.
+func TestContainer_RunsLikeTheRunnerRunsIt(t *testing.T) {
+	t.Parallel()
+	p := image(t)
+	_, moto := servers(t)
+	_, v, tokens := vaultServer(t)
+
+	t.Run("aws", func(t *testing.T) {
+		t.Parallel()
+		res := run(t, testbed.Step{Image: testImage, Podman: p, Inputs: tutorialInputs(moto.URL), Env: tokens.Env()})
+		require.Equal(t, 0, res.ExitCode, res.Stdout+res.Stderr)
+		assert.Equal(t, []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"}, names(res.Env))
+		out := runnertest.ToMap(res.Outputs)
+		assert.Equal(t, "arn:aws:sts::737236345234:assumed-role/gha-oidc-role/samplerolesession", out["authenticated-arn"])
+		env := runnertest.ToMap(res.Env)
+		for _, s := range []string{env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]} {
+			assert.Contains(t, masks(res.Stdout), s)
+			assert.NotContains(t, visible(res), s)
+		}
+		assert.Contains(t, res.Summary, "samplerolesession")
+	})
+	t.Run("aws_and_vault", func(t *testing.T) {
+		t.Parallel()
+		in := with(vaultInputs(v, "secret/data/aws accessKey | VAULT_ACCESS_KEY"), tutorialInputs(moto.URL))
+		res := run(t, testbed.Step{Image: testImage, Podman: p, Inputs: in, Env: tokens.Env()})
+		require.Equal(t, 0, res.ExitCode, res.Stdout+res.Stderr)
+		env := runnertest.ToMap(res.Env)
+		assert.Equal(t, "test", env["VAULT_ACCESS_KEY"])
+		assert.NotEmpty(t, env["AWS_SESSION_TOKEN"])
+		assert.Contains(t, res.Stdout, "Vault token revoked")
+	})
+	t.Run("bad_input_fails_with_one_annotation", func(t *testing.T) {
+		t.Parallel()
+		res := run(t, testbed.Step{Image: testImage, Podman: p, Inputs: with(tutorialInputs(moto.URL), map[string]string{"aws-region": "nowhere"}), Env: tokens.Env()})
+		assert.Equal(t, 1, res.ExitCode)
+		errs := errorAnnotations(res.Stdout)
+		require.Len(t, errs, 1, res.Stdout)
+		assert.True(t, strings.HasPrefix(errs[0], "::error title=Invalid input aws-region::"))
+		assert.Empty(t, res.EnvRaw)
+	})
+	t.Run("post_step", func(t *testing.T) {
+		t.Parallel()
+		res := run(t, testbed.Step{Image: testImage, Podman: p, Entrypoint: "/federate-post"})
+		require.Equal(t, 0, res.ExitCode, res.Stdout+res.Stderr)
+		assert.Contains(t, res.Stdout, "nothing to clean up")
+		assert.Empty(t, res.EnvRaw)
+	})
+}
