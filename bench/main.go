@@ -84,8 +84,41 @@ func run(ctx context.Context, runs int, latency time.Duration, w io.Writer) erro
 	for k, v := range awsInputs {
 		both[k] = v
 	}
-	return e.row(ctx, w, "AWS + Vault (5 paths) in one step", both, runs)
+	if err := e.row(ctx, w, "AWS + Vault (5 paths) in one step", both, runs); err != nil {
+		return err
+	}
+	return e.containerRow(ctx, w, awsInputs, runs)
 }
+
+// containerRow times the AWS flow in the image the end-to-end tests build
+// (localhost/federate:test), from `podman run` to exit. It is skipped with
+// a note when there is no such image or no podman.
+func (e *env) containerRow(ctx context.Context, w io.Writer, inputs map[string]string, runs int) error {
+	p, err := testbed.NewPodman(e.dir)
+	if err == nil {
+		_, err = p.Inspect(ctx, containerImage)
+	}
+	if err != nil {
+		fmt.Fprintf(w, "\n(no container figures: %v; `go test ./e2e -run TestContainer` builds %s)\n", err, containerImage)
+		return nil
+	}
+	var walls []time.Duration
+	for i := range runs {
+		res, err := testbed.Step{Image: containerImage, Podman: p, Inputs: inputs, Env: e.tokens.Env()}.Run(ctx)
+		if err != nil {
+			return err
+		}
+		if res.ExitCode != 0 {
+			return fmt.Errorf("container run %d failed:\n%s%s", i, res.Stdout, res.Stderr)
+		}
+		walls = append(walls, res.Wall)
+	}
+	fmt.Fprintf(w, "| AWS in the container (podman run to exit) | %s | n/a | 0 |\n", median(walls).Round(time.Millisecond))
+	return nil
+}
+
+// containerImage is the image the end-to-end tests build from the Dockerfile.
+const containerImage = "localhost/federate:test"
 
 func setUp(ctx context.Context) (*env, func(), error) {
 	var closers []func()

@@ -57,7 +57,10 @@ func image(t *testing.T) *testbed.Podman {
 			imageErr = err
 			return
 		}
-		imageErr = podman.Build(ctx, root, testImage, map[string]string{"BUILDER_IMAGE": builderImage, "VERSION": "v0.0.0-test"})
+		if imageErr = podman.Build(ctx, root, testImage, map[string]string{"BUILDER_IMAGE": builderImage, "VERSION": "v0.0.0-test"}); imageErr != nil {
+			return
+		}
+		imageErr = podman.Prune(ctx)
 	})
 	if errors.Is(imageErr, testbed.ErrPodmanMissing) && os.Getenv("FEDERATE_REQUIRE_CONTAINER") == "" {
 		t.Skip(imageErr)

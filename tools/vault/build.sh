@@ -45,7 +45,8 @@ fi
 command -v go >/dev/null || die "go is not on PATH"
 export GOWORK=off
 # Keep the flags set for this machine (e.g. -buildvcs=false), whether from the environment or `go env -w`.
-export GOFLAGS="$(go env GOFLAGS) -mod=mod"
+GOFLAGS="$(go env GOFLAGS) -mod=mod"
+export GOFLAGS
 export CGO_ENABLED=0
 
 work=$dir/build
