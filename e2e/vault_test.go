@@ -360,12 +360,14 @@ func TestVault_TLS(t *testing.T) {
 			in["vault-retry-max-attempts"] = "1"
 			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
 			require.Equal(t, tt.wantExit, res.ExitCode, res.Stdout)
+			if key := in["vault-client-key"]; key != "" {
+				assert.NotContains(t, res.Stdout+res.Stderr, key)
+			}
 			if tt.wantExit == 0 {
 				assert.Equal(t, "test", runnertest.ToMap(res.Env)["AWS_ACCESS_KEY_ID"])
 				return
 			}
 			assert.Contains(t, unescapeData(strings.Join(errorAnnotations(res.Stdout), "\n")), tt.wantText)
-			assert.NotContains(t, res.Stdout, v.PKI.ClientKeyPEM)
 		})
 	}
 }
@@ -534,4 +536,77 @@ func TestVault_EachPathIsReadOnceInOneWave(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, reads, "three entries of one path: one read (one lease for dynamic secrets)")
+}
+
+// Dynamic secrets die with the token that read them, so the token must
+// outlive the step: the step hands it to the post step, which revokes it
+// at the end of the job.
+func TestVault_DynamicSecretsKeepTheirLeaseUntilThePostStep(t *testing.T) {
+	t.Parallel()
+	bin, moto := servers(t)
+	_, v, tokens := vaultServer(t)
+	ctx := context.Background()
+	mount := fmt.Sprintf("aws-%d", time.Now().UnixNano())
+	for _, c := range []call{
+		{"POST", "sys/mounts/" + mount, map[string]any{"type": "aws"}},
+		{"POST", mount + "/config/root", map[string]any{"access_key": "AKIDVAULTROOT", "secret_key": "vault-root-secret",
+			"region": "us-east-1", "iam_endpoint": moto.URL, "sts_endpoint": moto.URL}},
+		{"POST", mount + "/roles/deploy", map[string]any{"credential_type": "iam_user",
+			"policy_document": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}`}},
+		{"PUT", "sys/policies/acl/" + mount, map[string]any{"policy": `path "` + mount + `/creds/*" { capabilities = ["read"] }`}},
+		{"POST", "auth/jwt/role/" + mount, map[string]any{"role_type": "jwt", "user_claim": "repository",
+			"bound_audiences": []string{"https://github.com/" + tutorialOwner}, "policies": []string{mount}}},
+	} {
+		_, err := v.API(ctx, c.method, c.path, c.body)
+		require.NoError(t, err)
+	}
+	in := vaultInputs(v, mount+"/creds/deploy access_key | AK; "+mount+"/creds/deploy secret_key | SK")
+	in["vault-role"] = mount
+	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
+	require.Equal(t, 0, res.ExitCode, res.Stdout)
+
+	env := runnertest.ToMap(res.Env)
+	assert.NotEmpty(t, env["AK"])
+	assert.NotEmpty(t, env["SK"])
+	assert.Contains(t, res.Stdout, "Keeping the Vault token until the job ends")
+	assert.NotContains(t, res.Stdout, "Vault token revoked")
+	token := runnertest.ToMap(res.State)["vault-token"]
+	require.NotEmpty(t, token, "the token is handed to the post step")
+	assert.Contains(t, masks(res.Stdout), token)
+	assert.True(t, tokenWorks(t, v, token), "the leases' token lives until the job ends")
+
+	// The post step: the same binary called federate-post, the same
+	// inputs, and the state as STATE_* variables.
+	post := filepath.Join(t.TempDir(), "federate-post")
+	require.NoError(t, os.Symlink(bin, post))
+	postEnv := with(tlsEnv(t, tokens), map[string]string{"STATE_vault-token": token})
+	postRes := run(t, testbed.Step{Binary: post, Inputs: in, Env: postEnv})
+	require.Equal(t, 0, postRes.ExitCode, postRes.Stdout)
+	assert.Contains(t, postRes.Stdout, "Vault token revoked")
+	assert.False(t, tokenWorks(t, v, token))
+	assert.NotContains(t, visible(postRes), token)
+}
+
+func TestVault_TokenIsRevokedWhenTheStepFails(t *testing.T) {
+	t.Parallel()
+	bin, v, tokens := vaultServer(t)
+	in := vaultInputs(v, "secret/data/aws accessKey | A; locked/data/x key | B")
+	in["vault-export-token"] = "true" // kept only if the step succeeds
+	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
+	require.Equal(t, 1, res.ExitCode, res.Stdout)
+	assert.Empty(t, res.EnvRaw)
+	assert.False(t, tokenWorks(t, v, vaultTokenFrom(t, res.Stdout)))
+}
+
+func TestVault_AGivenTokenIsNeverRevoked(t *testing.T) {
+	t.Parallel()
+	bin, v, _ := vaultServer(t)
+	child, err := v.API(context.Background(), "POST", "auth/token/create", map[string]any{"policies": []string{tutorialRole}})
+	require.NoError(t, err)
+	token := child["auth"].(map[string]any)["client_token"].(string)
+	in := with(vaultInputs(v, "locked/data/x key | B"), map[string]string{"vault-method": "token", "vault-role": "", "vault-token": token})
+	res := run(t, testbed.Step{Binary: bin, Inputs: in})
+	require.Equal(t, 1, res.ExitCode, res.Stdout)
+	assert.True(t, tokenWorks(t, v, token))
+	assert.Contains(t, masks(res.Stdout), token, "masked before the first request")
 }

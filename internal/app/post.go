@@ -2,20 +2,47 @@ package app
 
 import (
 	"context"
+	"time"
 
+	"github.com/federate-action/federate/internal/inputs"
+	"github.com/federate-action/federate/internal/plan"
 	"github.com/federate-action/federate/internal/runner"
+	"github.com/federate-action/federate/internal/secret"
 )
 
 // Post is the post step (action.yml post-entrypoint), which the runner runs
-// at the end of the job, even after a failure. The main step leaves nothing
-// behind but what the user asked to export (the Vault token is revoked in
-// the step itself), so today it only says so. It is the place for cleanup
-// that must wait for the job's end: revoking an exported Vault token,
-// leases, credential files. Whatever the main step wants cleaned up it
-// will pass here through GITHUB_STATE (STATE_* variables).
-func Post(_ context.Context, d Deps) error {
+// at the end of the job, even after a failure, with the step's inputs and
+// with what the main step saved in GITHUB_STATE as STATE_* variables.
+// The main step revokes its Vault token itself, unless dynamic secrets'
+// leases hang on it: then it leaves the token here, to be revoked when
+// the job, and so the need for the leases, is over. A failed cleanup is a
+// warning, never a failed job.
+func Post(ctx context.Context, d Deps) error {
 	out := runner.New(d.Getenv, d.Stdout, d.Rand)
 	out.Debugf("federate %s: post step", d.Version)
-	out.Infof("federate: nothing to clean up; credentials expire on their own")
+	token := secret.New(d.Getenv("STATE_" + stateVaultToken))
+	if token.IsZero() {
+		out.Infof("federate: nothing to clean up; credentials expire on their own")
+		return nil
+	}
+	out.Mask(token)
+	p, err := plan.Build(inputs.New(d.Getenv))
+	if err != nil || p.Vault == nil {
+		out.Warningf("could not revoke the Vault token: the step's inputs do not configure Vault (%v); it expires at the end of its TTL", err)
+		return nil
+	}
+	c, err := newVaultClient(p.Vault, d.HTTP, out)
+	if err != nil {
+		out.Warningf("could not revoke the Vault token: %v; it expires at the end of its TTL", err)
+		return nil
+	}
+	c.UseToken(token)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := c.RevokeSelf(ctx); err != nil {
+		out.Warningf("could not revoke the Vault token: %v; it expires at the end of its TTL", err)
+		return nil
+	}
+	out.Infof("Vault token revoked, and with it the leases of the dynamic secrets read")
 	return nil
 }

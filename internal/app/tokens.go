@@ -21,10 +21,13 @@ type tokenPool struct {
 	first map[string]*firstToken
 }
 
+// firstToken is the first token of one audience. Only a success is
+// shared: a failed fetch (cut short by one consumer's attempt timeout, say)
+// must not become the other consumer's answer.
 type firstToken struct {
-	once  sync.Once
+	mu    sync.Mutex
 	token secret.String
-	err   error
+	ok    bool
 }
 
 func newTokenPool(src idtoken.Source, out *runner.Runner) *tokenPool {
@@ -56,7 +59,15 @@ func (p *tokenPool) consumer(audience string) func(ctx context.Context) (secret.
 			p.first[audience] = f
 		}
 		p.mu.Unlock()
-		f.once.Do(func() { f.token, f.err = p.fetch(ctx, audience) })
-		return f.token, f.err
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.ok {
+			return f.token, nil
+		}
+		token, err := p.fetch(ctx, audience)
+		if err == nil {
+			f.token, f.ok = token, true
+		}
+		return token, err
 	}
 }

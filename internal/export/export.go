@@ -5,6 +5,7 @@ package export
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/federate-action/federate/internal/secret"
 )
@@ -53,6 +54,7 @@ type Var struct {
 type Set struct {
 	env     []Var
 	outputs []Var
+	state   []Var
 	masks   []secret.String
 	summary []string
 }
@@ -74,17 +76,27 @@ func (e *CollisionError) Title() string { return "Duplicate " + e.Kind + " " + e
 
 // Env adds an env var; a name already set is an error.
 func (s *Set) Env(name string, v Value, source string) error {
-	return s.add(&s.env, "env var", Var{Name: name, Value: v, Source: source})
+	return s.add(&s.env, "env var", Var{Name: name, Value: v, Source: source}, sameName)
 }
 
-// Output adds a step output; a name already set is an error.
+// Output adds a step output; a name already set is an error. Output names
+// are compared without case: expressions (steps.x.outputs.token) are
+// case-insensitive, so TOKEN and token would be one output.
 func (s *Set) Output(name string, v Value, source string) error {
-	return s.add(&s.outputs, "output", Var{Name: name, Value: v, Source: source})
+	return s.add(&s.outputs, "output", Var{Name: name, Value: v, Source: source}, strings.EqualFold)
 }
 
-func (s *Set) add(list *[]Var, kind string, v Var) error {
+// State saves a value for this action's post step (GITHUB_STATE), which
+// gets it back as the env var STATE_<name>.
+func (s *Set) State(name string, v Value, source string) error {
+	return s.add(&s.state, "state", Var{Name: name, Value: v, Source: source}, sameName)
+}
+
+func sameName(a, b string) bool { return a == b }
+
+func (s *Set) add(list *[]Var, kind string, v Var, same func(a, b string) bool) error {
 	for _, have := range *list {
-		if have.Name == v.Name {
+		if same(have.Name, v.Name) {
 			return &CollisionError{Kind: kind, Name: v.Name, First: have.Source, Second: v.Source}
 		}
 	}
@@ -108,6 +120,9 @@ func (s *Set) EnvVars() []Var { return s.env }
 
 // Outputs returns the step outputs in the order they were added.
 func (s *Set) Outputs() []Var { return s.outputs }
+
+// StateVars returns what is saved for the post step.
+func (s *Set) StateVars() []Var { return s.state }
 
 // Masks returns every secret to mask, exported or not.
 func (s *Set) Masks() []secret.String { return s.masks }

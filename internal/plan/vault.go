@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/federate-action/federate/internal/export"
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/secret"
 	"github.com/federate-action/federate/internal/secretspec"
@@ -47,8 +48,9 @@ type TLSPlan struct {
 	SkipVerify bool
 }
 
-// KeepsToken reports whether the token must outlive the step: a token the user gave is theirs to revoke, and an
-// exported or output token must outlive the step.
+// KeepsToken reports whether the token must outlive the job: a token the
+// user gave is theirs to revoke, and an exported or output token is the
+// user's to use.
 func (v *VaultPlan) KeepsToken() bool {
 	return v.Method == "token" || v.ExportToken || v.OutputToken
 }
@@ -90,7 +92,7 @@ func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 		return nil, &inputs.Error{Input: "vault-secrets",
 			Hint: "vault-url is set but nothing is asked of Vault: list secrets as `path key | NAME;`, or set vault-export-token"}
 	}
-	if err := checkSpecNames(v.Specs); err != nil {
+	if err := checkSpecNames(v); err != nil {
 		return nil, err
 	}
 	if v.TLS, err = vaultTLS(r); err != nil {
@@ -148,22 +150,42 @@ func vaultFlags(r *inputs.Reader, v *VaultPlan) error {
 	return &inputs.Error{Input: "vault-secret-encoding-type", Value: v.Encoding, Hint: "use base64, hex or utf8, or leave it unset"}
 }
 
-// checkSpecNames refuses two entries that would export under one name:
-// vault-action silently keeps the last, handing a step the wrong secret.
-// Wildcard entries are checked when their keys are known.
-func checkSpecNames(specs []secretspec.Spec) error {
-	seen := map[string]secretspec.Spec{}
-	for _, s := range specs {
+// checkSpecNames refuses, before any request, a name later steps could not
+// use (a derived name with letters outside ASCII, say) and two entries that
+// would export under one name: vault-action silently keeps the last,
+// handing a step the wrong secret. Wildcard entries are checked when their
+// keys are known.
+func checkSpecNames(v *VaultPlan) error {
+	// Keyed by "env var NAME" or "output name" (lower-cased: expressions
+	// ignore the case of output names); valued by who sets it.
+	seen := map[string]string{}
+	if v.ExportToken {
+		seen["env var VAULT_TOKEN"], seen["env var VAULT_ADDR"] = "vault-export-token", "vault-export-token"
+	}
+	if v.OutputToken {
+		seen["output vault-token"] = "vault-output-token"
+	}
+	for _, s := range v.Specs {
 		if s.Selector.Wildcard != secretspec.None {
 			continue
 		}
-		for _, key := range []string{"env var " + s.EnvName(), "output " + s.OutputName()} {
-			if first, ok := seen[key]; ok {
+		entry := fmt.Sprintf("entry %d (%s)", s.Entry, s.Raw)
+		if !export.ValidOutputName(s.OutputName()) || (v.ExportEnv && !export.ValidEnvName(s.EnvName())) {
+			return &inputs.Error{Input: "vault-secrets", Value: s.Raw,
+				Hint: fmt.Sprintf("%s would be exported as %q, which later steps cannot use: add `| NAME` with letters, digits and '_'", entry, s.EnvName())}
+		}
+		type name struct{ key, shown string }
+		var names []name
+		if v.ExportEnv {
+			names = append(names, name{"env var " + s.EnvName(), "env var " + s.EnvName()})
+		}
+		names = append(names, name{"output " + strings.ToLower(s.OutputName()), "output " + s.OutputName()})
+		for _, n := range names {
+			if first, ok := seen[n.key]; ok {
 				return &inputs.Error{Input: "vault-secrets", Value: s.Raw,
-					Hint: fmt.Sprintf("entry %d (%s) and entry %d both set %s: give one of them another name with `| NAME`",
-						first.Entry, first.Raw, s.Entry, key)}
+					Hint: fmt.Sprintf("%s and %s both set %s: give one of them another name with `| NAME`", first, entry, n.shown)}
 			}
-			seen[key] = s
+			seen[n.key] = entry
 		}
 	}
 	return nil
@@ -242,7 +264,7 @@ func decodePEM(s string) ([]byte, bool) {
 // errors: they often carry credentials.
 func extraHeaders(raw string) (http.Header, error) {
 	h := http.Header{}
-	for _, line := range strings.Split(raw, "\n") {
+	for n, line := range strings.Split(raw, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
@@ -250,8 +272,8 @@ func extraHeaders(raw string) (http.Header, error) {
 		name, value, ok := strings.Cut(line, ":")
 		name = strings.TrimSpace(name)
 		if !ok || !validHeaderName(name) {
-			return nil, &inputs.Error{Input: "vault-extra-headers", Value: abbreviate(name),
-				Hint: "write one `Name: value` per line"}
+			return nil, &inputs.Error{Input: "vault-extra-headers", Secret: true, Value: "hidden",
+				Hint: fmt.Sprintf("line %d is not a header: write one `Name: value` per line", n+1)}
 		}
 		if strings.EqualFold(name, "X-Vault-Token") || strings.EqualFold(name, "Authorization") {
 			return nil, &inputs.Error{Input: "vault-extra-headers", Value: name,

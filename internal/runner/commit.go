@@ -9,9 +9,9 @@ import (
 )
 
 // Commit hands the whole export set to the runner: every mask first, then
-// GITHUB_ENV and GITHUB_OUTPUT, then the job summary. Everything is
-// rendered and both files opened before the first byte is written, and a
-// failed write truncates both files back to their size before, so a bad
+// GITHUB_ENV, GITHUB_OUTPUT and GITHUB_STATE, then the job summary.
+// Everything is rendered and every file opened before the first byte is
+// written, and a failed write truncates them back to their size before, so a bad
 // name, a missing file, a full disk or a hostile value writes nothing: a
 // failed step must not hand credentials to later `if: always()` steps.
 func (r *Runner) Commit(set *export.Set) error {
@@ -26,7 +26,11 @@ func (r *Runner) Commit(set *export.Set) error {
 	if err != nil {
 		return err
 	}
-	files := []*pending{{name: "GITHUB_ENV", text: env}, {name: "GITHUB_OUTPUT", text: outputs}}
+	state, err := r.render("GITHUB_STATE", set.StateVars())
+	if err != nil {
+		return err
+	}
+	files := []*pending{{name: "GITHUB_ENV", text: env}, {name: "GITHUB_OUTPUT", text: outputs}, {name: "GITHUB_STATE", text: state}}
 	defer func() {
 		for _, f := range files {
 			f.close()
@@ -65,7 +69,7 @@ func (r *Runner) summary(lines []string) {
 
 // pending is one file command waiting to be written.
 type pending struct {
-	name string // GITHUB_ENV or GITHUB_OUTPUT
+	name string // GITHUB_ENV, GITHUB_OUTPUT or GITHUB_STATE
 	text string
 	f    *os.File
 	size int64 // the file's size before we wrote, to roll back to

@@ -3,15 +3,9 @@ package runner
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
-)
 
-// Env and output names the runner accepts and shells can use. Outputs may
-// hold '-' (aws-account-id); env vars may not, or no shell could read them.
-var (
-	envName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	outputName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+	"github.com/federate-action/federate/internal/export"
 )
 
 // reservedEnv lists names the runner refuses to take from GITHUB_ENV.
@@ -64,14 +58,14 @@ func delimiter(rand io.Reader) (string, error) {
 
 // checkName refuses names the runner would reject or shells could not use.
 func checkName(file, name string) error {
-	pattern := outputName
+	valid := export.ValidOutputName
 	if file == "GITHUB_ENV" {
-		pattern = envName
+		valid = export.ValidEnvName
 		if reservedEnv[name] {
 			return &WriteError{File: file, Name: name, Reason: "the runner refuses to set it from a step"}
 		}
 	}
-	if !pattern.MatchString(name) {
+	if !valid(name) {
 		return &WriteError{File: file, Name: fmt.Sprintf("%q", name),
 			Reason: "not a valid name: use letters, digits and '_' (and '-' in outputs), not starting with a digit"}
 	}

@@ -3,6 +3,7 @@ package secretspec
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -195,6 +196,10 @@ func startsWithSpace(s string) bool {
 	return unicode.IsSpace(r)
 }
 
+// versionQuery is the one query vault-action users pass through: a KV v2
+// secret's version. Anything else would be sent to Vault unchecked.
+var versionQuery = regexp.MustCompile(`^version=[0-9]+$`)
+
 // pathHint ends every path error: the KV v2 `data/` segment is the usual slip.
 const pathHint = "(write the API path under v1/, e.g. secret/data/ci for the KV v2 secret ci)"
 
@@ -211,9 +216,12 @@ func checkPath(tok string) (path string, off int, msg string) {
 	}
 	path = strings.TrimPrefix(tok, "/")
 	start := len(tok) - len(path)
-	p, _, _ := strings.Cut(path, "?")
+	p, query, hasQuery := strings.Cut(path, "?")
 	if p == "" {
 		return "", 0, "invalid path: it is empty " + pathHint
+	}
+	if hasQuery && !versionQuery.MatchString(query) {
+		return "", start + len(p), `invalid path: the only query a path may carry is ?version=N, a KV v2 version number`
 	}
 	for i := 0; i <= len(p); {
 		seg, _, _ := strings.Cut(p[i:], "/")

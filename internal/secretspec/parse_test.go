@@ -224,6 +224,8 @@ func TestParse_errors(t *testing.T) {
 		{"unclosed_quote_swallows_semicolon", `secret/x 'a;b`, 1, 1, 10, "unclosed quote"},
 		{"quotes_do_not_span_lines", "a b;\nsecret/x `a\nb` | X", 2, 2, 10, "unclosed quote"},
 		{"unclosed_quote_in_name", `secret/x a | A"B`, 1, 1, 15, "unclosed quote"},
+		{"query_other_than_version", "secret/data/x?list=true key", 1, 1, 14, "the only query a path may carry is ?version=N"},
+		{"version_not_a_number", "secret/data/x?version=abc key", 1, 1, 14, "the only query a path may carry is ?version=N"},
 		{"name_starting_with_digit", "secret/x a | 1BAD", 1, 1, 14, `invalid name "1BAD"`},
 		{"name_with_dash", "secret/x a | my-name", 1, 1, 14, `invalid name "my-name" (use letters, digits and '_'`},
 		{"name_with_space", "secret/x a |  MY NAME", 1, 1, 15, `invalid name "MY NAME"`},

@@ -53,23 +53,32 @@ func New(o Options) (*Client, error) {
 		tr.TLSClientConfig.Certificates = []tls.Certificate{*o.ClientCert}
 	}
 	cfg := &api.Config{
-		Address:    o.Address,
-		HttpClient: &http.Client{Transport: tr},
+		Address: o.Address,
+		// net/http must not follow redirects itself: vault/api follows one,
+		// refusing a downgrade to http, and sends the token only then. A
+		// followed redirect would carry the login body (a secret id, an ID
+		// token) wherever the Location header pointed.
+		HttpClient: &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		}},
 		MaxRetries: 0, // Client retries, so that a login attempt can use a fresh ID token
 	}
 	c, err := api.NewClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("configuring the Vault client (check the job's VAULT_* environment variables): %w", err)
 	}
+	// NewClient also took VAULT_TOKEN, VAULT_NAMESPACE and VAULT_HEADERS
+	// from the job's environment; keep only the request marker it sets and
+	// what the inputs say.
 	c.ClearToken()
+	headers := http.Header{api.RequestHeaderName: {"true"}}
+	for name, values := range o.Headers {
+		headers[name] = append([]string(nil), values...)
+	}
+	c.SetHeaders(headers)
 	c.ClearNamespace()
 	if o.Namespace != "" {
 		c.SetNamespace(o.Namespace)
-	}
-	for name, values := range o.Headers {
-		for _, v := range values {
-			c.AddHeader(name, v)
-		}
 	}
 	return &Client{api: c, retry: o.Retry}, nil
 }

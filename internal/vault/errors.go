@@ -31,14 +31,31 @@ func statusOf(err error) int {
 	return 0
 }
 
+// maxReason bounds how much of an answer goes into an error: a proxy's
+// HTML page that echoes the request must not carry a secret into the log.
+const maxReason = 300
+
 // reasons returns Vault's own error strings, which say which claim or
-// policy did not match.
+// policy did not match. An answer that is not Vault's JSON (a proxy's
+// page) is not repeated: it may echo the request, secrets included.
 func reasons(err error) string {
 	var re *api.ResponseError
-	if errors.As(err, &re) && len(re.Errors) > 0 {
-		return strings.Join(re.Errors, "; ")
+	switch {
+	case errors.As(err, &re) && re.RawError:
+		return fmt.Sprintf("HTTP %d with a body that is not Vault's JSON (not shown)", re.StatusCode)
+	case errors.As(err, &re) && len(re.Errors) > 0:
+		return shorten(strings.Join(re.Errors, "; "))
+	case errors.As(err, &re):
+		return fmt.Sprintf("HTTP %d", re.StatusCode)
 	}
-	return err.Error()
+	return shorten(err.Error())
+}
+
+func shorten(s string) string {
+	if r := []rune(s); len(r) > maxReason {
+		return string(r[:maxReason]) + "..."
+	}
+	return s
 }
 
 // LoginError is Vault refusing the login. For jwt it shows the token's
@@ -61,7 +78,7 @@ func (e *LoginError) Title() string { return "Vault refused the " + e.Method + "
 func (e *LoginError) Error() string {
 	var b strings.Builder
 	role := ""
-	if e.Role != "" {
+	if e.Role != "" && e.Method == "jwt" {
 		role = " with role " + e.Role
 	}
 	fmt.Fprintf(&b, "Vault refused the %s login at auth/%s%s (HTTP %d: %s).", e.Method, e.Mount, role, e.Status, e.Reason)
@@ -73,11 +90,13 @@ func (e *LoginError) Error() string {
 	return b.String()
 }
 
-// ReadError is a secret that cannot be read: denied by policy, or absent.
+// ReadError is a secret that cannot be read: absent, denied by policy, or
+// failed otherwise (Status says how).
 type ReadError struct {
 	Path     string // as the user wrote it
 	APIPath  string // the path actually read (KV v2 adds data/)
 	NotFound bool
+	Status   int // HTTP status; 0 for a network failure
 	Reason   string
 	Err      error
 }
@@ -86,15 +105,21 @@ func (e *ReadError) Unwrap() error { return e.Err }
 
 // Title is the annotation title.
 func (e *ReadError) Title() string {
-	if e.NotFound {
+	switch {
+	case e.NotFound:
 		return "Vault secret not found"
+	case e.Status == 403:
+		return "Vault denied a read"
 	}
-	return "Vault denied a read"
+	return "Vault read failed"
 }
 
 func (e *ReadError) Error() string {
-	if e.NotFound {
+	switch {
+	case e.NotFound:
 		return fmt.Sprintf("Unable to retrieve result for %s because it was not found (read %s); check the path, or set vault-ignore-not-found: true to skip it", e.Path, e.APIPath)
+	case e.Status == 403:
+		return fmt.Sprintf("permission denied reading %s: the token's policies need the \"read\" capability on path %q (%s)", e.Path, e.APIPath, e.Reason)
 	}
-	return fmt.Sprintf("permission denied reading %s: the token's policies need the \"read\" capability on path %q (%s)", e.Path, e.APIPath, e.Reason)
+	return fmt.Sprintf("reading %s (%s): %s", e.Path, e.APIPath, e.Reason)
 }

@@ -19,6 +19,7 @@ type Secret struct {
 	APIPath string         // what was read: KV v2 paths gain data/
 	Data    map[string]any // for KV v2, the secret's own data (never its metadata)
 	Found   bool
+	LeaseID string // set for dynamic secrets, which die with the token
 }
 
 // ReadAll reads every path once, at most workers at a time, in one wave.
@@ -57,7 +58,8 @@ func (c *Client) ReadAll(ctx context.Context, paths []string, workers int) (map[
 // with a field named "data" is not KV v2. The path is read as written at
 // the same time, so in the common cases (KV v2 written as mount/data/...,
 // KV v1, other engines) reading costs one round trip; only a KV v2 path
-// written without data/ costs a second.
+// written without data/ costs a second (the first read, of a path KV v2
+// does not serve, is thrown away).
 func (c *Client) read(ctx context.Context, path string) (Secret, error) {
 	raw, query, _ := strings.Cut(strings.TrimPrefix(path, "/"), "?")
 	params, _ := url.ParseQuery(query)
@@ -73,41 +75,60 @@ func (c *Client) read(ctx context.Context, path string) (Secret, error) {
 		s, err := c.get(litCtx, raw, params)
 		literal <- answer{s, err}
 	}()
-	m := c.mountOf(ctx, raw)
-
-	apiPath := raw
-	if m.kv2 && !strings.HasPrefix(strings.TrimPrefix(raw, m.path), "data/") {
-		apiPath = m.path + "data/" + strings.TrimPrefix(raw, m.path)
-		cancelLiteral()
+	m, err := c.mountOf(ctx, raw)
+	if err != nil {
+		return Secret{}, &ReadError{Path: path, APIPath: "sys/internal/ui/mounts/" + raw, Status: statusOf(err), Reason: reasons(err), Err: err}
 	}
+	apiPath, unwrap := m.resolve(raw)
 	var a answer
 	if apiPath == raw {
 		a = <-literal
 	} else {
+		cancelLiteral()
 		a.s, a.err = c.get(ctx, apiPath, params)
 	}
-	return result(path, apiPath, m.kv2, a.s, a.err)
+	return result(path, apiPath, unwrap, a.s, a.err)
+}
+
+// kv2Endpoints are the first segments of a KV v2 mount's own API paths.
+// A path that names one is read as written; any other gains data/, as the
+// vault CLI's `kv get secret/x` reads secret/data/x.
+var kv2Endpoints = map[string]bool{
+	"data": true, "metadata": true, "subkeys": true, "config": true,
+	"delete": true, "undelete": true, "destroy": true,
+}
+
+// resolve returns the API path to read for raw and whether the answer's
+// data is KV v2's envelope ({"data": ..., "metadata": ...}) to unwrap.
+func (m mount) resolve(raw string) (apiPath string, unwrap bool) {
+	if !m.kv2 {
+		return raw, false
+	}
+	rel := strings.TrimPrefix(raw, m.path)
+	first, _, _ := strings.Cut(rel, "/")
+	if kv2Endpoints[first] {
+		return raw, first == "data"
+	}
+	return m.path + "data/" + rel, true
 }
 
 // result turns a read's answer into a Secret or a *ReadError.
-func result(path, apiPath string, kv2 bool, s *api.Secret, err error) (Secret, error) {
+func result(path, apiPath string, unwrap bool, s *api.Secret, err error) (Secret, error) {
 	switch status := statusOf(err); {
 	case status == 404 || (err == nil && s == nil):
 		return Secret{Path: path, APIPath: apiPath}, nil
-	case status == 403:
-		return Secret{}, &ReadError{Path: path, APIPath: apiPath, Reason: reasons(err), Err: err}
 	case err != nil:
-		return Secret{}, &ReadError{Path: path, APIPath: apiPath, Reason: err.Error(), Err: err}
+		return Secret{}, &ReadError{Path: path, APIPath: apiPath, Status: status, Reason: reasons(err), Err: err}
 	}
 	data := s.Data
-	if kv2 {
+	if unwrap {
 		inner, ok := s.Data["data"].(map[string]any)
 		if !ok { // a deleted or destroyed version
 			return Secret{Path: path, APIPath: apiPath}, nil
 		}
 		data = inner
 	}
-	return Secret{Path: path, APIPath: apiPath, Data: data, Found: true}, nil
+	return Secret{Path: path, APIPath: apiPath, Data: data, Found: true, LeaseID: s.LeaseID}, nil
 }
 
 // get reads one API path, retrying transient faults. It reads the raw
@@ -135,18 +156,24 @@ type mount struct {
 	kv2  bool
 }
 
-// mountOf asks Vault which mount holds path. Any failure (an old Vault, a
-// policy without access) means "unknown": the path is then read as written.
-func (c *Client) mountOf(ctx context.Context, path string) mount {
+// mountOf asks Vault which mount holds path, as the vault CLI does before
+// a kv command. A 404 (a Vault too old to answer) or a 403 (no capability
+// on the path at all; the read itself will say so) leaves the mount
+// unknown, and the path is read as written. Any other failure is an error:
+// guessing would read the wrong path.
+func (c *Client) mountOf(ctx context.Context, path string) (mount, error) {
 	s, err := c.get(ctx, "sys/internal/ui/mounts/"+path, nil)
+	if status := statusOf(err); status == 404 || status == 403 {
+		return mount{}, nil
+	}
 	if err != nil || s == nil {
-		return mount{}
+		return mount{}, err
 	}
 	m := mount{path: stringAt(s.Data, "path")}
 	typ := stringAt(s.Data, "type")
 	opts, _ := s.Data["options"].(map[string]any)
 	m.kv2 = (typ == "kv" || typ == "generic") && stringAt(opts, "version") == "2" && m.path != ""
-	return m
+	return m, nil
 }
 
 func stringAt(m map[string]any, key string) string {

@@ -1,0 +1,60 @@
+package vault_test
+
+import (
+	"context"
+	"crypto/x509"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/federate-action/federate/internal/retry"
+	"github.com/federate-action/federate/internal/secret"
+	"github.com/federate-action/federate/internal/vault"
+)
+
+// A redirect must not carry the login body (a secret id) to another place
+// in clear: vault/api follows one redirect and refuses a downgrade to http.
+func TestLogin_DoesNotFollowARedirectToPlainHTTP(t *testing.T) {
+	t.Parallel()
+	var leaked atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { leaked.Add(1) }))
+	defer elsewhere.Close()
+	server := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	defer server.Close()
+	roots := x509.NewCertPool()
+	roots.AddCert(server.Certificate())
+
+	c, err := vault.New(vault.Options{Address: server.URL, RootCAs: roots, Retry: retry.Policy{MaxAttempts: 1}})
+	require.NoError(t, err)
+	_, err = c.Login(context.Background(), vault.Login{Method: "approle", Mount: "approle", RoleID: "r", SecretID: secret.New("hunter2")})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "hunter2")
+	assert.Zero(t, leaked.Load(), "nothing reached the http server")
+}
+
+// Variables of the job must not configure the client: only inputs do.
+func TestNew_IgnoresTheJobsVaultVariables(t *testing.T) {
+	t.Setenv("VAULT_TOKEN", "from-the-job")
+	t.Setenv("VAULT_HEADERS", `{"X-Injected":"yes"}`)
+	t.Setenv("VAULT_NAMESPACE", "job-ns")
+	var got http.Header
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	defer server.Close()
+	c, err := vault.New(vault.Options{Address: server.URL, Headers: http.Header{"X-Team": {"blue"}}, Retry: retry.Policy{MaxAttempts: 1}})
+	require.NoError(t, err)
+	_, err = c.ReadAll(context.Background(), []string{"secret/data/x"}, 1)
+	require.NoError(t, err)
+	assert.Empty(t, got.Get("X-Vault-Token"))
+	assert.Empty(t, got.Get("X-Injected"))
+	assert.Empty(t, got.Get("X-Vault-Namespace"))
+	assert.Equal(t, "blue", got.Get("X-Team"))
+}
