@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
@@ -30,8 +32,12 @@ const maxBody = 64 << 10
 // StatusError is a non-200 answer from the token service.
 type StatusError struct {
 	StatusCode int
-	Body       string // at most 200 bytes; the service never echoes a token
+	Body       string        // at most 200 bytes; the service never echoes a token
+	Wait       time.Duration // the answer's Retry-After, 0 if none
 }
+
+// RetryAfter is how long the service asked us to wait (retry honours it).
+func (e *StatusError) RetryAfter() time.Duration { return e.Wait }
 
 func (e *StatusError) Error() string {
 	return fmt.Sprintf("the runner's ID token service answered HTTP %d: %s", e.StatusCode, e.Body)
@@ -77,7 +83,7 @@ func (h *HTTP) Token(ctx context.Context, audience string) (secret.String, error
 		return secret.String{}, fmt.Errorf("reading the ID token response: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return secret.String{}, &StatusError{StatusCode: resp.StatusCode, Body: shorten(string(body))}
+		return secret.String{}, &StatusError{StatusCode: resp.StatusCode, Body: shorten(string(body)), Wait: retryAfter(resp.Header.Get("Retry-After"))}
 	}
 	var doc struct {
 		Value string `json:"value"`
@@ -99,6 +105,20 @@ func (e *MalformedError) Error() string { return "the runner's ID token service:
 
 // Temporary reports that asking again may succeed.
 func (e *MalformedError) Temporary() bool { return true }
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+func retryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs > 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0)
+	}
+	return 0
+}
 
 // redact drops the query (it may carry run identifiers) from u for errors.
 func redact(u *url.URL) string {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -66,4 +67,18 @@ func TestHTTP_MergesTheAudienceIntoTheQuery(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "api-version=2.0&audience=https%3A%2F%2Fvault.example.com", gotQuery)
 	assert.Equal(t, "Bearer rt", gotAuth)
+}
+
+func TestHTTP_KeepsTheRetryAfterOfAThrottledAnswer(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "2")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	h := &idtoken.HTTP{URL: srv.URL + "/idtoken?api-version=2.0", RequestToken: secret.New("rt"), Client: srv.Client()}
+	_, err := h.Token(context.Background(), "")
+	var se *idtoken.StatusError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, 2*time.Second, se.RetryAfter())
 }
