@@ -37,6 +37,7 @@ type env struct {
 	dir    string
 	bin    string
 	moto   *testbed.Moto
+	sts    *testbed.LatencyProxy // in front of moto, no added latency: counts requests
 	vault  *testbed.Vault
 	slow   *testbed.LatencyProxy // in front of vault
 	tokens *idtokentest.Server
@@ -56,6 +57,10 @@ func run(ctx context.Context, runs int, latency time.Duration, w io.Writer) erro
 		return err
 	}
 	defer e.slow.Close()
+	if e.sts, err = testbed.NewLatencyProxy(e.moto.URL, 0); err != nil {
+		return err
+	}
+	defer e.sts.Close()
 
 	info, err := os.Stat(e.bin)
 	if err != nil {
@@ -64,13 +69,13 @@ func run(ctx context.Context, runs int, latency time.Duration, w io.Writer) erro
 	fmt.Fprintf(w, "binary: %.1f MB (static, stripped)\n", float64(info.Size())/1e6)
 	fmt.Fprintf(w, "Vault behind %s of added latency each way (%s per round trip); medians of %d runs\n\n",
 		latency, 2*latency, runs)
-	fmt.Fprintln(w, "| flow | wall | peak RSS | requests to Vault |")
+	fmt.Fprintln(w, "| flow | wall | peak RSS | HTTP requests: token / STS / Vault |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 
 	awsInputs := map[string]string{
 		"role-to-assume": "arn:aws:iam::737236345234:role/gha-oidc-role",
 		"aws-region":     "us-west-1",
-		"sts-endpoint":   e.moto.URL,
+		"sts-endpoint":   e.sts.URL,
 	}
 	if err := e.row(ctx, w, "AWS (token + STS, no added latency)", awsInputs, runs); err != nil {
 		return err
@@ -95,14 +100,20 @@ func run(ctx context.Context, runs int, latency time.Duration, w io.Writer) erro
 // a note when there is no such image or no podman.
 func (e *env) containerRow(ctx context.Context, w io.Writer, inputs map[string]string, runs int) error {
 	p, err := testbed.NewPodman(e.dir)
+	var img testbed.Image
 	if err == nil {
-		_, err = p.Inspect(ctx, containerImage)
+		img, err = p.Inspect(ctx, containerImage)
+	}
+	var gzipped int64
+	if err == nil {
+		_, gzipped, err = p.Files(ctx, containerImage)
 	}
 	if err != nil {
 		fmt.Fprintf(w, "\n(no container figures: %v; `go test ./e2e -run TestContainer` builds %s)\n", err, containerImage)
 		return nil
 	}
 	var walls []time.Duration
+	tokensBefore, stsBefore := len(e.tokens.Requests()), e.sts.Requests()
 	for i := range runs {
 		res, err := testbed.Step{Image: containerImage, Podman: p, Inputs: inputs, Env: e.tokens.Env()}.Run(ctx)
 		if err != nil {
@@ -113,7 +124,9 @@ func (e *env) containerRow(ctx context.Context, w io.Writer, inputs map[string]s
 		}
 		walls = append(walls, res.Wall)
 	}
-	fmt.Fprintf(w, "| AWS in the container (podman run to exit) | %s | n/a | 0 |\n", median(walls).Round(time.Millisecond))
+	fmt.Fprintf(w, "| AWS in the container (podman run to exit) | %s | n/a | %.0f / %.0f / 0 |\n", median(walls).Round(time.Millisecond),
+		float64(len(e.tokens.Requests())-tokensBefore)/float64(runs), float64(e.sts.Requests()-stsBefore)/float64(runs))
+	fmt.Fprintf(w, "\nimage: %.1f MB uncompressed, %.1f MB gzipped\n", float64(img.Size)/1e6, float64(gzipped)/1e6)
 	return nil
 }
 
@@ -189,7 +202,7 @@ func (e *env) vaultInputs(n int) map[string]string {
 func (e *env) row(ctx context.Context, w io.Writer, name string, inputs map[string]string, runs int) error {
 	var walls []time.Duration
 	var rss []int
-	before := e.slow.Requests()
+	tokensBefore, stsBefore, vaultBefore := len(e.tokens.Requests()), e.sts.Requests(), e.slow.Requests()
 	for i := range runs {
 		report := filepath.Join(e.dir, fmt.Sprintf("time-%d.txt", i))
 		env := e.tokens.Env()
@@ -212,8 +225,9 @@ func (e *env) row(ctx context.Context, w io.Writer, name string, inputs map[stri
 		// rounds to 10 ms, too coarse for runs this short.
 		walls, rss = append(walls, res.Wall), append(rss, kb)
 	}
-	perRun := float64(e.slow.Requests()-before) / float64(runs)
-	fmt.Fprintf(w, "| %s | %s | %.1f MB | %.0f |\n", name, median(walls).Round(time.Millisecond), float64(median(rss))/1024, perRun)
+	perRun := func(n int) float64 { return float64(n) / float64(runs) }
+	fmt.Fprintf(w, "| %s | %s | %.1f MB | %.0f / %.0f / %.0f |\n", name, median(walls).Round(time.Millisecond), float64(median(rss))/1024,
+		perRun(len(e.tokens.Requests())-tokensBefore), perRun(e.sts.Requests()-stsBefore), perRun(e.slow.Requests()-vaultBefore))
 	return nil
 }
 
