@@ -28,3 +28,10 @@ func (f Fault) contentType() string {
 		return "application/json"
 	}
 }
+
+// passesThrough reports whether f leaves the request alone, as the zero
+// Fault does: no status, delay, reset or truncation (Body, ContentType and
+// Header only matter with a Status).
+func (f Fault) passesThrough() bool {
+	return f.Status == 0 && f.Delay <= 0 && !f.Reset && !f.Truncate
+}

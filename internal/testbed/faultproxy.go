@@ -3,6 +3,7 @@ package testbed
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -16,7 +17,9 @@ import (
 // FaultProxy is a reverse proxy in front of a real server that injects the
 // queued faults first-in first-out, one per request, and passes requests
 // through once the queue is empty. It lets end-to-end tests prove retries and
-// error messages against the real server's real answers.
+// error messages against the real server's real answers. With SetRandom, a
+// request the queue does not answer gets a fault by chance instead, to play a
+// server under load (throttling a share of all requests).
 type FaultProxy struct {
 	URL string // e.g. http://127.0.0.1:41235
 
@@ -26,9 +29,14 @@ type FaultProxy struct {
 	done      chan struct{} // closed by Close; ends pending delays
 	closeOnce sync.Once
 	requests  atomic.Int64
+	faulted   atomic.Int64
 
 	mu    sync.Mutex
 	queue []Fault
+	// random faults (SetRandom): rnd is nil when off.
+	rnd         *rand.Rand
+	randomRate  float64
+	randomFault Fault
 }
 
 // NewFaultProxy starts a proxy on a free loopback port that forwards to
@@ -84,16 +92,56 @@ func (p *FaultProxy) Requests() int {
 	return int(p.requests.Load())
 }
 
-// next pops the first queued fault; the zero Fault when the queue is empty.
-func (p *FaultProxy) next() Fault {
+// SetRandom gives each later request that the queue does not answer the
+// fault f with probability rate (0 to 1; 0 turns random faults off). The
+// draws come from a PRNG seeded with seed, one per such request in arrival
+// order, so the k-th request past the queue always gets the k-th draw: a
+// sequential client sees the same faults on every run, and n requests get
+// the same number of faults in any order. Calling it again starts a new
+// sequence. It panics if rate is not within [0, 1].
+func (p *FaultProxy) SetRandom(rate float64, f Fault, seed int64) {
+	if !(rate >= 0 && rate <= 1) { // also catches NaN
+		panic(fmt.Sprintf("fault proxy: random fault rate %v is not within [0, 1]", rate))
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.queue) == 0 {
-		return Fault{}
+	if rate == 0 {
+		p.rnd, p.randomRate, p.randomFault = nil, 0, Fault{}
+		return
 	}
-	f := p.queue[0]
-	p.queue = p.queue[1:]
+	p.rnd = rand.New(rand.NewPCG(uint64(seed), 0x6661756c74)) //nolint:gosec // reproducible test faults, not security
+	p.randomRate, p.randomFault = rate, f
+}
+
+// Faulted returns how many requests got a fault, queued or random, rather
+// than passing through untouched (a queued zero Fault passes through).
+func (p *FaultProxy) Faulted() int {
+	return int(p.faulted.Load())
+}
+
+// next pops the first queued fault, or else draws a random one; the zero
+// Fault when neither applies.
+func (p *FaultProxy) next() Fault {
+	f := p.pick()
+	if !f.passesThrough() {
+		p.faulted.Add(1)
+	}
 	return f
+}
+
+// pick is next without the counting.
+func (p *FaultProxy) pick() Fault {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.queue) > 0 {
+		f := p.queue[0]
+		p.queue = p.queue[1:]
+		return f
+	}
+	if p.rnd != nil && p.rnd.Float64() < p.randomRate {
+		return p.randomFault
+	}
+	return Fault{}
 }
 
 // serve applies the next fault to r.

@@ -7,7 +7,7 @@
 # Vault's go.mod replaces its sdk with an unreleased in-tree copy, which a dependent module cannot
 # see; the released sdk v0.21.0 differs from what Vault v1.21.4 expects in exactly two signatures,
 # so a private, patched copy of it is generated in a scratch directory under the cache (never in
-# this repository). See /work/shared/reference/vault.md.
+# this repository).
 set -euo pipefail
 
 VAULT_VERSION=1.21.4
