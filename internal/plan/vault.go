@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/federate-action/federate/internal/export"
@@ -57,6 +58,11 @@ func (v *VaultPlan) KeepsToken() bool {
 
 var vaultMethods = map[string]bool{"jwt": true, "token": true, "approle": true}
 
+// mountPattern is an auth mount or namespace path: segments of letters,
+// digits and ._- joined by '/'. Nothing that could end a header or climb
+// out of auth/.
+var mountPattern = regexp.MustCompile(`^[\w.-]+(/[\w.-]+)*$`)
+
 func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	addr := r.String("vault-url")
 	if addr == "" {
@@ -76,8 +82,14 @@ func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	if v.Mount = strings.Trim(r.String("vault-path"), "/"); v.Mount == "" {
 		v.Mount = v.Method
 	}
+	if !mountPattern.MatchString(v.Mount) || strings.Contains("/"+v.Mount+"/", "/../") {
+		return nil, &inputs.Error{Input: "vault-path", Value: v.Mount, Hint: "use the auth mount's path, e.g. jwt or github/jwt"}
+	}
 	v.Role = r.String("vault-role")
 	v.Namespace = strings.Trim(r.String("vault-namespace"), "/")
+	if v.Namespace != "" && !mountPattern.MatchString(v.Namespace) {
+		return nil, &inputs.Error{Input: "vault-namespace", Value: fmt.Sprintf("%q", v.Namespace), Hint: "use a namespace path such as admin/team-a"}
+	}
 	v.Audience = r.String("vault-audience")
 	if err := vaultCredentials(r, v); err != nil {
 		return nil, err
@@ -200,12 +212,12 @@ func serverURL(input, raw, example string) (string, error) {
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		shown := "(not a URL)"
 		if err == nil {
-			shown = u.Redacted()
+			shown = withoutCredentials(u)
 		}
 		return "", &inputs.Error{Input: input, Value: shown, Hint: "use an https URL such as " + example}
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", &inputs.Error{Input: input, Value: u.Redacted(),
+		return "", &inputs.Error{Input: input, Value: withoutCredentials(u),
 			Hint: "give scheme, host, port and path only: no user:password@, ?query or #fragment"}
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
@@ -213,6 +225,20 @@ func serverURL(input, raw, example string) (string, error) {
 			Hint: "use https: plain http is allowed only for a loopback address, since tokens would cross the network unencrypted"}
 	}
 	return strings.TrimRight(raw, "/"), nil
+}
+
+// withoutCredentials shows u with any user info, query and fragment
+// replaced: a token is often passed as the user name, not the password.
+func withoutCredentials(u *url.URL) string {
+	c := *u
+	if c.User != nil {
+		c.User = url.User("REDACTED")
+	}
+	if c.RawQuery != "" {
+		c.RawQuery = "REDACTED"
+	}
+	c.Fragment = ""
+	return c.String()
 }
 
 func vaultTLS(r *inputs.Reader) (TLSPlan, error) {
@@ -275,6 +301,10 @@ func extraHeaders(raw string) (http.Header, error) {
 			return nil, &inputs.Error{Input: "vault-extra-headers", Secret: true, Value: "hidden",
 				Hint: fmt.Sprintf("line %d is not a header: write one `Name: value` per line", n+1)}
 		}
+		if !validHeaderValue(value) {
+			return nil, &inputs.Error{Input: "vault-extra-headers", Secret: true, Value: "hidden",
+				Hint: fmt.Sprintf("the value on line %d holds a control character, which no HTTP header may", n+1)}
+		}
 		if strings.EqualFold(name, "X-Vault-Token") || strings.EqualFold(name, "Authorization") {
 			return nil, &inputs.Error{Input: "vault-extra-headers", Value: name,
 				Hint: "the Vault token header is set by the login; use vault-method token to give a token"}
@@ -282,6 +312,17 @@ func extraHeaders(raw string) (http.Header, error) {
 		h.Add(textproto.CanonicalMIMEHeaderKey(name), strings.TrimSpace(value))
 	}
 	return h, nil
+}
+
+// validHeaderValue refuses control characters (but tab), which would end
+// the header or be refused by net/http only at the first request.
+func validHeaderValue(v string) bool {
+	for _, c := range v {
+		if (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 func validHeaderName(name string) bool {
