@@ -2,9 +2,14 @@
 # else. Base images are build arguments so a machine without registry
 # access can substitute images of its own (see README, "The container").
 
-# Pinned by digest: a tag can move under a release. Dependabot bumps it.
-ARG BUILDER_IMAGE=golang:1.26-alpine@sha256:7a3e50096189ad57c9f9f865e7e4aa8585ed1585248513dc5cda498e2f41812c
+# BUILDER_IMAGE names the stage below by default; a build without registry
+# access passes an image of its own instead.
+ARG BUILDER_IMAGE=golang
 ARG RUNTIME_IMAGE=scratch
+
+# Pinned by digest: a tag can move under a release. A plain FROM line, so
+# Dependabot can see and bump it.
+FROM --platform=$BUILDPLATFORM golang:1.26-alpine@sha256:7a3e50096189ad57c9f9f865e7e4aa8585ed1585248513dc5cda498e2f41812c AS golang
 
 FROM --platform=$BUILDPLATFORM ${BUILDER_IMAGE} AS build
 WORKDIR /src

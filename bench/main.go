@@ -221,7 +221,7 @@ func (e *env) row(ctx context.Context, w io.Writer, name string, inputs map[stri
 		if err != nil {
 			return err
 		}
-		// Wall time from fork to exit, measured here: /usr/bin/time
+		// Wall time from fork to exit, measured by the harness: /usr/bin/time
 		// rounds to 10 ms, too coarse for runs this short.
 		walls, rss = append(walls, res.Wall), append(rss, kb)
 	}

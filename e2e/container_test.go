@@ -30,9 +30,9 @@ var (
 	imageErr  error
 )
 
-// image builds the real Dockerfile with buildah once for the package. No
-// registry can be reached, so the builder image is assembled from this
-// machine's Go and a static busybox; the Dockerfile itself is unchanged.
+// image builds the real Dockerfile with buildah once for the package. So
+// that no registry is needed, the builder image is assembled from the
+// host's Go and a static busybox; the Dockerfile itself is unchanged.
 // Without buildah and podman the tests skip, unless
 // FEDERATE_REQUIRE_CONTAINER is set (.ci/run sets it): then they fail.
 func image(t *testing.T) *testbed.Podman {

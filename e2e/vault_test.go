@@ -94,6 +94,9 @@ path "kv1/*" { capabilities = ["read"] }`}},
 			"num": 42, "ratio": 1.5, "flag": true, "nothing": nil, "obj": map[string]any{"k": "v"},
 		}}},
 		{"POST", "secret/data/wild", map[string]any{"data": map[string]any{"user": "u", "Pass-Word": "pw"}}},
+		// Two versions, to read the first by ?version=1.
+		{"POST", "secret/data/versioned", map[string]any{"data": map[string]any{"token": "first"}}},
+		{"POST", "secret/data/versioned", map[string]any{"data": map[string]any{"token": "second"}}},
 		// A KV v1 mount whose secret has a field named "data": not KV v2.
 		{"POST", "sys/mounts/kv1", map[string]any{"type": "kv", "options": map[string]any{"version": "1"}}},
 		{"POST", "kv1/app", map[string]any{"password": "v1-pass", "data": "not-kv2"}},
@@ -201,7 +204,8 @@ func TestVault_EverySelectorForm(t *testing.T) {
 		`secret/app npmToken | WITHOUT_DATA`,
 		`kv1/app password | V1_PASSWORD`,
 		`kv1/app data | V1_DATA_FIELD`,
-		`/secret/data/app?version=1 npmToken | VERSIONED ;`,
+		`/secret/data/versioned?version=1 token | VERSIONED ;`,
+		`secret/data/versioned token | LATEST`,
 	}, "\n")
 	res := run(t, testbed.Step{Binary: bin, Inputs: vaultInputs(v, secrets), Env: tlsEnv(t, tokens)})
 	require.Equal(t, 0, res.ExitCode, res.Stdout)
@@ -210,7 +214,7 @@ func TestVault_EverySelectorForm(t *testing.T) {
 		"NPMTOKEN": "npm-123", "SOMEKEY123": "dashed", "OTHERSECRETDASH": "quoted", "SECRET__TOKEN": "dotted",
 		"SINGLE_QUOTED": "dotted", "DB__PASSWORD": "p@ss", "SECOND_HOST": "db2", "JSON_TEXT": `{"a": [1, 2]}`,
 		"NUM": "42", "RATIO": "1.5", "FLAG": "true", "NOTHING": "null", "OBJ": `{"k":"v"}`,
-		"WITHOUT_DATA": "npm-123", "V1_PASSWORD": "v1-pass", "V1_DATA_FIELD": "not-kv2", "VERSIONED": "npm-123",
+		"WITHOUT_DATA": "npm-123", "V1_PASSWORD": "v1-pass", "V1_DATA_FIELD": "not-kv2", "VERSIONED": "first", "LATEST": "second",
 	}, runnertest.ToMap(res.Env))
 	out := runnertest.ToMap(res.Outputs)
 	assert.Equal(t, "npm-123", out["npmToken"])

@@ -21,36 +21,34 @@ import (
 var ErrPodmanMissing = errors.New("buildah and podman are needed: apt-get install -y buildah podman runc")
 
 // Podman builds images with buildah and runs them with podman as the runner
-// runs a container action, with the settings these machines need: vfs
-// storage (no overlay mounts), chroot isolation for builds, runc and the
-// cgroupfs manager, and no raised ulimits (the sandbox refuses them).
+// runs a container action, with settings that work as root without a
+// container daemon or overlay mounts: vfs storage, chroot isolation for
+// builds, runc and the cgroupfs manager, and no raised ulimits (some
+// sandboxes refuse raising them).
 type Podman struct {
 	conf string // CONTAINERS_CONF file
+	runc string // path of the runc runtime
 }
 
 // NewPodman checks the tools and writes their configuration into dir.
 func NewPodman(dir string) (*Podman, error) {
-	for _, tool := range []string{"buildah", "podman"} {
+	for _, tool := range []string{"buildah", "podman", "runc"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrPodmanMissing, err)
 		}
 	}
+	runc, _ := exec.LookPath("runc")
 	conf := filepath.Join(dir, "containers.conf")
 	if err := os.WriteFile(conf, []byte("[containers]\ndefault_ulimits = []\n"), 0o644); err != nil {
 		return nil, err
 	}
-	return &Podman{conf: conf}, nil
+	return &Podman{conf: conf, runc: runc}, nil
 }
 
-var (
-	buildahFlags = []string{"--storage-driver", "vfs"}
-	podmanFlags  = []string{"--storage-driver", "vfs", "--runtime", "/usr/sbin/runc", "--cgroup-manager=cgroupfs"}
-)
-
 func (p *Podman) command(ctx context.Context, tool string, args ...string) *exec.Cmd {
-	flags := buildahFlags
+	flags := []string{"--storage-driver", "vfs"}
 	if tool == "podman" {
-		flags = podmanFlags
+		flags = append(flags, "--runtime", p.runc, "--cgroup-manager=cgroupfs")
 	}
 	cmd := exec.CommandContext(ctx, tool, append(append([]string{}, flags...), args...)...)
 	cmd.Env = append(os.Environ(), "CONTAINERS_CONF="+p.conf)
@@ -69,8 +67,8 @@ func (p *Podman) output(ctx context.Context, tool string, args ...string) (strin
 }
 
 // BuilderImage makes a stand-in for the Dockerfile's golang builder image
-// from what this machine has, since no registry can be reached: the host's
-// Go toolchain, a static busybox for the RUN lines, and the host's CA
+// from what the host has, for builds that cannot reach a registry: the
+// host's Go toolchain, a static busybox for the RUN lines, and the host's CA
 // bundle with extraCA appended. extraCA plays the part of a public root:
 // a server whose chain ends in it is trusted through the image's bundle
 // alone, which is what proves the bundle is in the image and used.

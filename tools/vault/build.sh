@@ -44,7 +44,7 @@ fi
 
 command -v go >/dev/null || die "go is not on PATH"
 export GOWORK=off
-# Keep the flags set for this machine (e.g. -buildvcs=false), whether from the environment or `go env -w`.
+# Keep the Go flags already configured (e.g. -buildvcs=false), whether from the environment or `go env -w`.
 GOFLAGS="$(go env GOFLAGS) -mod=mod"
 export GOFLAGS
 export CGO_ENABLED=0
