@@ -34,7 +34,8 @@ func serverURL(input, raw, example string) (string, error) {
 		return "", &inputs.Error{Input: input, Value: raw,
 			Hint: "use https: plain http is allowed only for a loopback address, since tokens would cross the network unencrypted"}
 	}
-	return strings.TrimRight(raw, "/"), nil
+	// u.String() normalises the scheme's case (HTTPS://): what the clients get is canonical.
+	return strings.TrimRight(u.String(), "/"), nil
 }
 
 // withoutCredentials shows u with any user info, query and fragment
