@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"sync"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/plan"
 	"github.com/federate-action/federate/internal/runner"
+	"github.com/federate-action/federate/internal/secret"
 )
 
 // Deps is everything the run takes from the outside world; main fills in
@@ -34,7 +36,9 @@ type Deps struct {
 func Run(ctx context.Context, d Deps) (err error) {
 	out := runner.New(d.Getenv, d.Stdout, d.Rand)
 	out.Debugf("federate %s", d.Version)
-	p, err := plan.Build(inputs.New(d.Getenv))
+	in := inputs.New(d.Getenv)
+	maskAccountsEarly(in, out)
+	p, err := plan.Build(in)
 	if err != nil {
 		return err
 	}
@@ -85,6 +89,23 @@ func Run(ctx context.Context, d Deps) (err error) {
 		}
 	}
 	return out.Commit(set)
+}
+
+// accountID finds account ids in the inputs that name them.
+var accountID = regexp.MustCompile(`[0-9]{12}`)
+
+// maskAccountsEarly masks the account ids of the inputs when
+// mask-aws-account-id asks for it, before validation: an input error
+// (allowed-account-ids does not list the role's account, say) names them.
+func maskAccountsEarly(in *inputs.Reader, out *runner.Runner) {
+	if mask, err := in.Bool("mask-aws-account-id", false); err != nil || !mask {
+		return
+	}
+	for _, name := range []string{"role-to-assume", "aws-account-id", "allowed-account-ids"} {
+		for _, id := range accountID.FindAllString(in.String(name), -1) {
+			out.Mask(secret.New(id))
+		}
+	}
 }
 
 func tokenSource(t plan.TokenPlan, client *http.Client) idtoken.Source {

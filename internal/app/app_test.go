@@ -59,3 +59,21 @@ func (f failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	f.t.Errorf("unexpected request to %s", r.URL)
 	return nil, http.ErrHandlerTimeout
 }
+
+func TestRun_MasksAccountIDsBeforeAnInputErrorNamesThem(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"INPUT_ROLE-TO-ASSUME":      "arn:aws:iam::111122223333:role/r",
+		"INPUT_AWS-REGION":          "us-east-1",
+		"INPUT_ALLOWED-ACCOUNT-IDS": "444455556666",
+		"INPUT_MASK-AWS-ACCOUNT-ID": "true",
+	}
+	var stdout bytes.Buffer
+	err := app.Run(context.Background(), app.Deps{
+		Getenv: func(k string) string { return env[k] }, Stdout: &stdout,
+		HTTP: &http.Client{Transport: failingTransport{t}}, Now: time.Now, Rand: rand.Reader,
+	})
+	require.ErrorContains(t, err, "111122223333", "the error names the account...")
+	assert.Contains(t, stdout.String(), "::add-mask::111122223333\n", "...which is masked before it is printed")
+	assert.Contains(t, stdout.String(), "::add-mask::444455556666\n")
+}
