@@ -37,6 +37,24 @@ func stsError(code string, status int) testbed.Fault {
 	return testbed.Fault{Status: status, Body: testbed.STSError(code, code+" injected")}
 }
 
+// proxy starts a fault proxy in front of target with tc's faults queued.
+func (tc faultCase) proxy(t *testing.T, target string) *testbed.FaultProxy {
+	t.Helper()
+	p, err := testbed.NewFaultProxy(target)
+	require.NoError(t, err)
+	t.Cleanup(p.Close)
+	p.Enqueue(tc.faults...)
+	return p
+}
+
+// inputs applies tc's action-timeout-s, if any, to in.
+func (tc faultCase) inputs(in map[string]string) map[string]string {
+	if tc.timeoutS != "" {
+		in["action-timeout-s"] = tc.timeoutS
+	}
+	return in
+}
+
 // checkFault asserts a faulted run's outcome. On failure nothing may be
 // written to the file commands.
 func checkFault(t *testing.T, tc faultCase, res testbed.Result, sent int) {
@@ -80,17 +98,10 @@ func TestFaults_TokenService(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tokens := tokenServer(t, idtokentest.Config{})
-			proxy, err := testbed.NewFaultProxy(tokens.Issuer)
-			require.NoError(t, err)
-			t.Cleanup(proxy.Close)
-			proxy.Enqueue(tc.faults...)
+			proxy := tc.proxy(t, tokens.Issuer)
 			env := tokens.Env()
 			env["ACTIONS_ID_TOKEN_REQUEST_URL"] = strings.Replace(tokens.URL, tokens.Issuer, proxy.URL, 1)
-			in := tutorialInputs(moto.URL)
-			if tc.timeoutS != "" {
-				in["action-timeout-s"] = tc.timeoutS
-			}
-			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: env})
+			res := run(t, testbed.Step{Binary: bin, Inputs: tc.inputs(tutorialInputs(moto.URL)), Env: env})
 			checkFault(t, tc, res, proxy.Requests())
 		})
 	}
@@ -122,15 +133,8 @@ func TestFaults_STS(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tokens := tokenServer(t, idtokentest.Config{})
-			proxy, err := testbed.NewFaultProxy(moto.URL)
-			require.NoError(t, err)
-			t.Cleanup(proxy.Close)
-			proxy.Enqueue(tc.faults...)
-			in := tutorialInputs(proxy.URL)
-			if tc.timeoutS != "" {
-				in["action-timeout-s"] = tc.timeoutS
-			}
-			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tokens.Env()})
+			proxy := tc.proxy(t, moto.URL)
+			res := run(t, testbed.Step{Binary: bin, Inputs: tc.inputs(tutorialInputs(proxy.URL)), Env: tokens.Env()})
 			checkFault(t, tc, res, proxy.Requests())
 			if tc.wantOK && tc.wantSent > 0 {
 				assert.Len(t, tokens.Requests(), tc.wantSent, "a new ID token for every STS attempt")
@@ -163,15 +167,9 @@ func TestFaults_Vault(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			proxy, err := testbed.NewFaultProxy(v.URL)
-			require.NoError(t, err)
-			t.Cleanup(proxy.Close)
-			proxy.Enqueue(tc.faults...)
+			proxy := tc.proxy(t, v.URL)
 			in := with(vaultInputs(v, "secret/data/aws accessKey | AWS_ACCESS_KEY_ID"), map[string]string{"vault-url": proxy.URL})
-			if tc.timeoutS != "" {
-				in["action-timeout-s"] = tc.timeoutS
-			}
-			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
+			res := run(t, testbed.Step{Binary: bin, Inputs: tc.inputs(in), Env: tlsEnv(t, tokens)})
 			checkFault(t, tc, res, proxy.Requests())
 		})
 	}

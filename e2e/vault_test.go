@@ -523,7 +523,7 @@ func TestVault_NamespaceAndExtraHeadersGoWithEveryRequest(t *testing.T) {
 	}
 }
 
-func TestVault_EachPathIsReadOnceInOneWave(t *testing.T) {
+func TestVault_EachPathIsReadOnce(t *testing.T) {
 	t.Parallel()
 	bin, v, tokens := vaultServer(t)
 	rec := &headerRecorder{}

@@ -20,6 +20,7 @@ func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens awssts.TokenFunc, o
 	sts := awssts.New(awssts.Options{Region: p.Region, Endpoint: p.Endpoint, HTTP: client})
 	policy := retry.Default
 	policy.MaxAttempts = p.MaxAttempts
+	policy.Limit = "retry-max-attempts"
 	policy.OnRetry = func(attempt int, err error, wait time.Duration) {
 		out.Infof("Attempt %d of %d to assume the role failed: %v; retrying in %s (each attempt asks for a new ID token)",
 			attempt, p.MaxAttempts, err, wait.Round(10*time.Millisecond))

@@ -86,6 +86,7 @@ func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Conte
 func newVaultClient(p *plan.VaultPlan, client *http.Client, out *runner.Runner) (*vault.Client, error) {
 	policy := retry.Default
 	policy.MaxAttempts = p.MaxAttempts
+	policy.Limit = "vault-retry-max-attempts"
 	policy.AttemptTimeout = 0
 	policy.OnRetry = func(attempt int, err error, wait time.Duration) {
 		out.Infof("Vault attempt %d of %d failed: %v; retrying in %s", attempt, p.MaxAttempts, err, wait.Round(10*time.Millisecond))

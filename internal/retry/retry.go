@@ -14,8 +14,11 @@ import (
 // one attempt.
 type Policy struct {
 	MaxAttempts int
-	Base        time.Duration // wait after the first failure, before jitter
-	Cap         time.Duration // longest wait between attempts
+	// Limit names the input that sets MaxAttempts, for the message when
+	// the attempts run out.
+	Limit string
+	Base  time.Duration // wait after the first failure, before jitter
+	Cap   time.Duration // longest wait between attempts
 	// AttemptTimeout bounds one attempt, so a stalled server costs one
 	// attempt and not the whole deadline. 0: only the context's deadline.
 	AttemptTimeout time.Duration
@@ -71,7 +74,7 @@ func Do(ctx context.Context, p Policy, transient func(error) bool, op func(ctx c
 		}
 		prev = err
 		if attempt >= p.MaxAttempts {
-			return &ExhaustedError{Attempts: attempt, Reason: "retry-max-attempts reached", Err: err}
+			return &ExhaustedError{Attempts: attempt, Reason: p.limit() + " reached", Err: err}
 		}
 		wait := p.backoff(attempt, err)
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
@@ -88,6 +91,13 @@ func Do(ctx context.Context, p Policy, transient func(error) bool, op func(ctx c
 		case <-timer.C:
 		}
 	}
+}
+
+func (p Policy) limit() string {
+	if p.Limit == "" {
+		return "the attempt limit"
+	}
+	return p.Limit
 }
 
 // attempt runs op once within AttemptTimeout; stalled reports that the

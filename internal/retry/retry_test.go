@@ -162,3 +162,11 @@ func TestDo_TheDeadlineReportsTheLastRealError(t *testing.T) {
 	require.ErrorIs(t, err, errTransient, "the cause, not just the timeout")
 	assert.Contains(t, err.Error(), "action-timeout-s reached")
 }
+
+func TestDo_NamesTheInputThatLimitsAttempts(t *testing.T) {
+	t.Parallel()
+	p := fast(2)
+	p.Limit = "vault-retry-max-attempts"
+	err := retry.Do(context.Background(), p, isTransient, func(context.Context) error { return errTransient })
+	assert.ErrorContains(t, err, "gave up after 2 attempt(s): vault-retry-max-attempts reached")
+}
