@@ -115,6 +115,7 @@ func TestNetwork(t *testing.T) {
 		{"connection_reset", fmt.Errorf("post: %w", syscall.ECONNRESET), true},
 		{"connection_refused", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}, true},
 		{"body_cut_short", fmt.Errorf("read: %w", io.ErrUnexpectedEOF), true},
+		{"reset_while_writing_the_request", &net.OpError{Op: "write", Err: net.ErrClosed}, true},
 		{"dial_timeout", &net.DNSError{IsTimeout: true}, true},
 		{"deadline_is_never_transient", fmt.Errorf("x: %w", context.DeadlineExceeded), false},
 		{"cancel_is_never_transient", context.Canceled, false},
