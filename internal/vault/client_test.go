@@ -67,3 +67,27 @@ func TestNew_IgnoresTheJobsVaultVariables(t *testing.T) {
 		assert.Equal(t, "blue", h.Get("X-Team"))
 	}
 }
+
+// A 200 that is not JSON comes from whatever stands in front of Vault: it is
+// not retried, and the message points at vault-url instead of a parser.
+func TestLogin_AnswerThatIsNotJSONFailsOnceAndNamesVaultURL(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		calls.Add(1)
+		_, _ = w.Write([]byte("<html>sign in</html>"))
+	}))
+	defer server.Close()
+	c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 3}})
+	require.NoError(t, err)
+
+	_, err = c.Login(context.Background(), vault.Login{Method: "approle", Mount: "approle", RoleID: "r", SecretID: secret.New("hunter2")})
+
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the answer is not JSON")
+	assert.Contains(t, err.Error(), "vault-url")
+	var titled interface{ Title() string }
+	require.ErrorAs(t, err, &titled)
+	assert.Equal(t, "Vault login failed", titled.Title())
+	assert.Equal(t, int32(1), calls.Load(), "not retried")
+}

@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -47,6 +48,10 @@ func reasons(err error) string {
 		return shorten(strings.Join(re.Errors, "; "))
 	case errors.As(err, &re):
 		return fmt.Sprintf("HTTP %d", re.StatusCode)
+	case errors.As(err, new(*json.SyntaxError)):
+		// A 200 whose body is not JSON comes from something in front of
+		// Vault (a proxy, a UI route), not from Vault's API.
+		return "the answer is not JSON (" + shorten(err.Error()) + "); check that vault-url is Vault's API address, not a proxy or web page"
 	}
 	return shorten(err.Error())
 }

@@ -70,7 +70,7 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 func loginError(l Login, err error, jwt secret.String) error {
 	status := statusOf(err)
 	if status != 400 && status != 401 && status != 403 {
-		return &safeError{msg: fmt.Sprintf("logging in to Vault at auth/%s: %s", l.Mount, reasons(err)), err: err}
+		return &safeError{title: "Vault login failed", msg: fmt.Sprintf("logging in to Vault at auth/%s: %s", l.Mount, reasons(err)), err: err}
 	}
 	e := &LoginError{Method: l.Method, Mount: l.Mount, Role: l.Role, Status: status, Reason: reasons(err), Err: err}
 	if l.Method == "jwt" {
@@ -91,9 +91,13 @@ func (c *Client) RevokeSelf(ctx context.Context) error {
 // safeError shows a vetted message but keeps the cause for errors.As: the
 // cause's own text may hold a raw answer that echoes the request.
 type safeError struct {
-	msg string
-	err error
+	title string
+	msg   string
+	err   error
 }
 
 func (e *safeError) Error() string { return e.msg }
 func (e *safeError) Unwrap() error { return e.err }
+
+// Title is the annotation title.
+func (e *safeError) Title() string { return e.title }
