@@ -97,7 +97,7 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"sts_endpoint_plain_http_off_loopback", awsBase, map[string]string{"sts-endpoint": "http://sts.internal.example"}, nil, "Invalid input sts-endpoint", "unencrypted"},
 		{"sts_endpoint_with_a_password", awsBase, map[string]string{"sts-endpoint": "https://user:" + badInputMarker + "@sts.example.com"}, nil, "Invalid input sts-endpoint", "https://REDACTED@sts.example.com"},
 		{"sts_endpoint_plain_http_with_a_password", awsBase, map[string]string{"sts-endpoint": "http://user:" + badInputMarker + "@sts.internal.example"}, nil, "Invalid input sts-endpoint", "no user:password@"},
-		{"sts_endpoint_unparsable_with_a_password", awsBase, map[string]string{"sts-endpoint": "https://user:" + badInputMarker + "@sts.example.com:port"}, nil, "Invalid input sts-endpoint", "(not a URL)"},
+		{"sts_endpoint_unparsable_with_a_password", awsBase, map[string]string{"sts-endpoint": "https://user:" + badInputMarker + "@sts.example.com:port"}, nil, "Invalid input sts-endpoint", "https://REDACTED@sts.example.com:port"},
 		{"sts_endpoint_with_a_query", awsBase, map[string]string{"sts-endpoint": "https://sts.example.com/?x=1"}, nil, "Invalid input sts-endpoint", "no user:password@"},
 		{"boolean_written_as_yes", awsBase, map[string]string{"output-credentials": "yes"}, nil, "Invalid input output-credentials", "true or false"},
 		{"boolean_written_as_one", awsBase, map[string]string{"mask-aws-account-id": "1"}, nil, "Invalid input mask-aws-account-id", "true or false"},
@@ -117,6 +117,7 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"vault_url_plain_http_off_loopback", vaultBase, map[string]string{"vault-url": "http://vault.example.com:8200"}, nil, "Invalid input vault-url", "unencrypted"},
 		{"vault_url_not_a_url", vaultBase, map[string]string{"vault-url": "vault.example.com:8200"}, nil, "Invalid input vault-url", "https URL"},
 		{"vault_url_with_a_password", vaultBase, map[string]string{"vault-url": "https://ci:" + badInputMarker + "@vault.example.com"}, nil, "Invalid input vault-url", "https://REDACTED@vault.example.com"},
+		{"vault_url_without_a_scheme_with_a_password", vaultBase, map[string]string{"vault-url": "ci:" + badInputMarker + "@vault.example.com:8200"}, nil, "Invalid input vault-url", "REDACTED@vault.example.com:8200"},
 		{"vault_url_with_a_fragment", vaultBase, map[string]string{"vault-url": "https://vault.example.com/#ui"}, nil, "Invalid input vault-url", "#fragment"},
 		{"vault_method_github", vaultBase, map[string]string{"vault-method": "github"}, nil, "Invalid input vault-method", "approle or token"},
 		{"token_method_without_a_token", vaultBase, map[string]string{"vault-method": "token"}, nil, "Invalid input vault-token", "is required"},
@@ -137,14 +138,8 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"header_name_with_a_space_is_hidden", vaultBase, map[string]string{"vault-extra-headers": "X Api Key: " + badInputMarker}, nil, "Invalid input vault-extra-headers", "line 1 is not a header"},
 		{"header_that_sets_the_vault_token", vaultBase, map[string]string{"vault-extra-headers": "X-Vault-Token: " + badInputMarker}, nil, "Invalid input vault-extra-headers", "set by the login"},
 		{"header_that_sets_authorization", vaultBase, map[string]string{"vault-extra-headers": "authorization: Bearer " + badInputMarker}, nil, "Invalid input vault-extra-headers", "set by the login"},
-		// PRODUCT DEFECT (reported): a header value holding a CR is not
-		// checked by plan; net/http refuses it only when the Vault login is
-		// sent, after the ID token was fetched.
-		{"header_value_with_a_carriage_return", vaultBase, map[string]string{"vault-extra-headers": "X-Api-Key: " + badInputMarker + "\rX-Injected: 1"}, nil, "Invalid input vault-extra-headers", ""},
-		// PRODUCT DEFECT (reported): vault-namespace is sent as the
-		// X-Vault-Namespace header unchecked; a control character in it
-		// fails only at the Vault login, after the ID token was fetched.
-		{"namespace_with_a_control_character", vaultBase, map[string]string{"vault-namespace": "team-a\rX-Injected: 1"}, nil, "Invalid input vault-namespace", ""},
+		{"header_value_with_a_carriage_return", vaultBase, map[string]string{"vault-extra-headers": "X-Api-Key: " + badInputMarker + "\rX-Injected: 1"}, nil, "Invalid input vault-extra-headers", "control character"},
+		{"namespace_with_a_control_character", vaultBase, map[string]string{"vault-namespace": "team-a\rX-Injected: 1"}, nil, "Invalid input vault-namespace", "namespace path"},
 		{"encoding_rot13", vaultBase, map[string]string{"vault-secret-encoding-type": "rot13"}, nil, "Invalid input vault-secret-encoding-type", "base64, hex or utf8"},
 		{"tls_skip_verify_written_as_one", vaultBase, map[string]string{"vault-tls-skip-verify": "1"}, nil, "Invalid input vault-tls-skip-verify", "true or false"},
 		{"vault_retry_attempts_not_a_number", vaultBase, map[string]string{"vault-retry-max-attempts": "five"}, nil, "Invalid input vault-retry-max-attempts", "1 to 100"},
@@ -164,6 +159,7 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"spec_wildcard_prefix_with_a_dash", vaultBase, map[string]string{"vault-secrets": "secret/data/app * | ci-"}, nil, "Invalid input vault-secrets", "invalid prefix"},
 		{"spec_derived_name_starting_with_a_digit", vaultBase, map[string]string{"vault-secrets": "secret/data/app 123key"}, nil, "Invalid input vault-secrets", "starts with a digit"},
 		{"spec_derived_name_empty", vaultBase, map[string]string{"vault-secrets": "secret/data/app ---"}, nil, "Invalid input vault-secrets", "would be empty"},
+		{"spec_name_the_runner_refuses", vaultBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | NODE_OPTIONS"}, nil, "Invalid input vault-secrets", "the runner refuses to set NODE_OPTIONS"},
 		{"spec_derived_name_outside_ascii", vaultBase, map[string]string{"vault-secrets": "secret/data/app пароль"}, nil, "Invalid input vault-secrets", "which later steps cannot use"},
 		{"spec_jsonata_expression", vaultBase, map[string]string{"vault-secrets": "secret/data/aws $join(a)"}, nil, "Invalid input vault-secrets", "entry 1 (line 1, column 17)"},
 		{"spec_empty_path_segment_in_selector", vaultBase, map[string]string{"vault-secrets": "secret/data/app db..password"}, nil, "Invalid input vault-secrets", "empty key"},
@@ -172,7 +168,7 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"spec_two_entries_one_name", vaultBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | X; secret/data/app npmToken | X"}, nil, "Invalid input vault-secrets", "both set env var X"},
 		{"spec_outputs_differ_only_in_case", vaultBase, map[string]string{"vault-export-env": "false", "vault-secrets": "secret/data/aws accessKey | Token; secret/data/app npmToken | TOKEN"}, nil, "Invalid input vault-secrets", "both set output TOKEN"},
 		{"spec_clash_with_the_exported_token", vaultBase, map[string]string{"vault-export-token": "true", "vault-secrets": "secret/data/aws accessKey | VAULT_TOKEN"}, nil, "Invalid input vault-secrets", "both set env var VAULT_TOKEN"},
-		{"spec_clash_with_an_aws_env_var", bothBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | AWS_SESSION_TOKEN"}, nil, "Invalid input vault-secrets", "which role-to-assume sets too"},
+		{"spec_clash_with_an_aws_env_var", bothBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | AWS_SESSION_TOKEN"}, nil, "Invalid input vault-secrets", "role-to-assume and entry 1 (secret/data/aws accessKey | AWS_SESSION_TOKEN) both set env var AWS_SESSION_TOKEN"},
 		{"spec_clash_with_an_aws_output", bothBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | aws-account-id"}, nil, "Invalid input vault-secrets", "entry 1"},
 
 		// AWS and Vault together: the first bad input stops both sides.

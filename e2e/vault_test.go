@@ -442,7 +442,7 @@ func TestVaultAndAWS_InOneStep(t *testing.T) {
 		t.Parallel()
 		res := run(t, testbed.Step{Binary: bin, Inputs: both("secret/data/aws accessKey | AWS_ACCESS_KEY_ID"), Env: tlsEnv(t, tokens)})
 		assert.Equal(t, 1, res.ExitCode)
-		assert.Contains(t, unescapeData(res.Stdout), "which role-to-assume sets too")
+		assert.Contains(t, unescapeData(res.Stdout), "role-to-assume and entry 1 (secret/data/aws accessKey | AWS_ACCESS_KEY_ID) both set env var AWS_ACCESS_KEY_ID")
 	})
 }
 

@@ -64,7 +64,8 @@ func (e *AccountError) Error() string {
 // Title is the annotation title.
 func (e *AccountError) Title() string { return "Account not allowed" }
 
-// exportAWS adds what configure-aws-credentials exports, under the same names.
+// exportAWS adds what configure-aws-credentials exports, under the names
+// the plan lists (the same lists its collision check used).
 func exportAWS(set *export.Set, p *plan.AWSPlan, c awssts.Credentials, now time.Time) error {
 	const src = "role-to-assume"
 	account, arn := export.Public(c.AccountID), export.Public(c.AssumedRoleARN)
@@ -74,66 +75,48 @@ func exportAWS(set *export.Set, p *plan.AWSPlan, c awssts.Credentials, now time.
 		account, arn = export.Secret(secret.New(c.AccountID)), export.Secret(secret.New(c.AssumedRoleARN))
 	}
 	expiry := c.Expiration.UTC().Format(time.RFC3339)
-	type add struct {
-		name string
-		v    export.Value
-		env  bool
+	values := map[string]export.Value{
+		"aws-account-id":        account,
+		"authenticated-arn":     arn,
+		"aws-expiration":        export.Public(expiry),
+		"aws-access-key-id":     export.Secret(c.AccessKeyID),
+		"aws-secret-access-key": export.Secret(c.SecretAccessKey),
+		"aws-session-token":     export.Secret(c.SessionToken),
+		"AWS_ACCESS_KEY_ID":     export.Secret(c.AccessKeyID),
+		"AWS_SECRET_ACCESS_KEY": export.Secret(c.SecretAccessKey),
+		"AWS_SESSION_TOKEN":     export.Secret(c.SessionToken),
+		"AWS_REGION":            export.Public(p.Region),
+		"AWS_DEFAULT_REGION":    export.Public(p.Region),
 	}
-	adds := []add{
-		{"aws-account-id", account, false},
-		{"authenticated-arn", arn, false},
-		{"aws-expiration", export.Public(expiry), false},
-	}
-	if p.OutputCredentials {
-		adds = append(adds,
-			add{"aws-access-key-id", export.Secret(c.AccessKeyID), false},
-			add{"aws-secret-access-key", export.Secret(c.SecretAccessKey), false},
-			add{"aws-session-token", export.Secret(c.SessionToken), false})
-	}
-	if p.OutputEnvCredentials {
-		adds = append(adds,
-			add{"AWS_ACCESS_KEY_ID", export.Secret(c.AccessKeyID), true},
-			add{"AWS_SECRET_ACCESS_KEY", export.Secret(c.SecretAccessKey), true},
-			add{"AWS_SESSION_TOKEN", export.Secret(c.SessionToken), true},
-			add{"AWS_REGION", export.Public(p.Region), true},
-			add{"AWS_DEFAULT_REGION", export.Public(p.Region), true})
-	}
-	var envNames, outNames []string
-	for _, a := range adds {
-		var err error
-		if a.env {
-			err = set.Env(a.name, a.v, src)
-			envNames = append(envNames, a.name)
-		} else {
-			err = set.Output(a.name, a.v, src)
-			outNames = append(outNames, a.name)
-		}
-		if err != nil {
+	for _, name := range p.OutputNames() {
+		if err := set.Output(name, values[name], src); err != nil {
 			return err
 		}
 	}
-	summarizeAWS(set, p, c, expiry, now, envNames, outNames)
+	for _, name := range p.EnvNames() {
+		if err := set.Env(name, values[name], src); err != nil {
+			return err
+		}
+	}
+	summarizeAWS(set, p, c, expiry, now)
 	return nil
 }
 
 // summarizeAWS writes the job summary: what was configured, never a secret.
-func summarizeAWS(set *export.Set, p *plan.AWSPlan, c awssts.Credentials, expiry string, now time.Time, env, outputs []string) {
-	account, assumed := c.AccountID, c.AssumedRoleARN
+func summarizeAWS(set *export.Set, p *plan.AWSPlan, c awssts.Credentials, expiry string, now time.Time) {
+	role, account, assumed := "`"+p.RoleARN+"`", c.AccountID, "`"+c.AssumedRoleARN+"`"
 	if p.MaskAccountID {
-		account, assumed = "(masked)", "(masked)"
+		role, account, assumed = "(masked)", "(masked)", "(masked)"
 	}
 	rows := [][2]string{
-		{"Role", "`" + p.RoleARN + "`"},
-		{"Assumed as", "`" + assumed + "`"},
+		{"Role", role},
+		{"Assumed as", assumed},
 		{"Account", account},
 		{"Session name", p.SessionName},
 		{"Region", p.Region},
 		{"Expires", fmt.Sprintf("%s (in %s)", expiry, c.Expiration.Sub(now).Round(time.Minute))},
-		{"Env vars", codeList(env)},
-		{"Outputs", codeList(outputs)},
-	}
-	if p.MaskAccountID {
-		rows[0][1] = "(masked)"
+		{"Env vars", codeList(p.EnvNames())},
+		{"Outputs", codeList(p.OutputNames())},
 	}
 	set.Summary("### federate: AWS credentials")
 	set.Summary("")

@@ -59,7 +59,7 @@ func exportVault(set *export.Set, p *plan.VaultPlan, r vaultResult, out *runner.
 					return err
 				}
 				envName, outName := s.WildcardNames(key)
-				if !export.ValidOutputName(outName) || (p.ExportEnv && !export.ValidEnvName(envName)) {
+				if !export.ValidOutputName(outName) || (p.ExportEnv && (!export.ValidEnvName(envName) || export.RunnerRefuses(envName))) {
 					return &KeyNameError{Spec: s, Key: key, Name: envName}
 				}
 				keySource := fmt.Sprintf("%s, key %q", source, key)

@@ -15,3 +15,10 @@ func ValidEnvName(name string) bool { return envName.MatchString(name) }
 
 // ValidOutputName reports whether name can be set as a step output.
 func ValidOutputName(name string) bool { return outputName.MatchString(name) }
+
+// refusedEnv lists names the runner refuses to take from GITHUB_ENV.
+var refusedEnv = map[string]bool{"NODE_OPTIONS": true}
+
+// RunnerRefuses reports whether the runner refuses to set name as an env
+// var from a step, valid as the name is.
+func RunnerRefuses(name string) bool { return refusedEnv[name] }

@@ -15,10 +15,10 @@ var _ error = (*Error)(nil)
 
 func (e *Error) Error() string {
 	switch {
-	case e.Value == "":
-		return fmt.Sprintf("input %s is required: %s", e.Input, e.Hint)
 	case e.Secret:
 		return fmt.Sprintf("input %s is not valid (value hidden): %s", e.Input, e.Hint)
+	case e.Value == "":
+		return fmt.Sprintf("input %s is required: %s", e.Input, e.Hint)
 	}
 	return fmt.Sprintf("input %s has an invalid value %q: %s", e.Input, e.Value, e.Hint)
 }

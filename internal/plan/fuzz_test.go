@@ -17,6 +17,7 @@ import (
 const (
 	fuzzTokenSentinel    = "fuzz-sentinel-vault-token-7c19e2"
 	fuzzSecretIDSentinel = "fuzz-sentinel-secret-id-4b06d8"
+	fuzzPasswordSentinel = "fuzz-sentinel-password-9d3a51"
 )
 
 // FuzzBuild fuzzes the inputs whose parsing is most involved, all at once,
@@ -24,6 +25,8 @@ const (
 // annotation title it gets; and no error may depend on (so none may show)
 // the value of vault-token or vault-secret-id: with those swapped for
 // sentinels the error must be the same, and must not show the sentinels.
+// Nor may an error show the user info of sts-endpoint or vault-url (a
+// token is often passed as user:password@), scheme or none.
 // Seeds are in testdata/fuzz/FuzzBuild.
 func FuzzBuild(f *testing.F) {
 	f.Fuzz(func(t *testing.T, role, region, session, duration, endpoint, account,
@@ -83,6 +86,21 @@ func FuzzBuild(f *testing.F) {
 			assert.Equal(t, "Invalid input "+inErr.Input, inErr.Title())
 		}
 
+		for _, name := range []string{"sts-endpoint", "vault-url"} {
+			withPassword, ok := withUserInfo(in[name], "user:"+fuzzPasswordSentinel)
+			if !ok {
+				continue
+			}
+			changed := map[string]string{}
+			for k, v := range in {
+				changed[k] = v
+			}
+			changed[name] = withPassword
+			if _, err := plan.Build(inputs.New(runnerEnv(changed))); err != nil {
+				assert.NotContains(t, err.Error(), fuzzPasswordSentinel, "the user info of %s is shown in the error", name)
+			}
+		}
+
 		require.Error(t, swappedErr, "a secret's value changed whether the inputs are valid")
 		assert.Equal(t, err.Error(), swappedErr.Error(), "the error depends on the value of a secret input")
 		for _, sentinel := range []string{fuzzTokenSentinel, fuzzSecretIDSentinel} {
@@ -91,4 +109,18 @@ func FuzzBuild(f *testing.F) {
 			}
 		}
 	})
+}
+
+// withUserInfo replaces what stands before the last '@' of raw (after a
+// scheme, if any) with userInfo; ok is false when raw has no '@'.
+func withUserInfo(raw, userInfo string) (string, bool) {
+	at := strings.LastIndex(raw, "@")
+	if at < 0 {
+		return "", false
+	}
+	prefix := ""
+	if scheme, _, found := strings.Cut(raw[:at], "://"); found {
+		prefix = scheme + "://"
+	}
+	return prefix + userInfo + raw[at:], true
 }

@@ -4,13 +4,10 @@
 package plan
 
 import (
-	"fmt"
-	"slices"
 	"time"
 
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/secret"
-	"github.com/federate-action/federate/internal/secretspec"
 )
 
 // Plan is everything one run will do.
@@ -60,7 +57,7 @@ func Build(r *inputs.Reader) (Plan, error) {
 		return p, &inputs.Error{Input: "role-to-assume",
 			Hint: "federate has nothing to do: set role-to-assume (and aws-region) for AWS credentials, or vault-url and vault-secrets for Vault secrets"}
 	}
-	if err := checkCrossNames(p); err != nil {
+	if err := checkNames(p); err != nil {
 		return p, err
 	}
 	if p.AWS != nil || p.Vault.Method == "jwt" {
@@ -120,34 +117,4 @@ func checkFileCommands(r *inputs.Reader) error {
 		Message: "GITHUB_ENV and GITHUB_OUTPUT must name files: run the action in a workflow, " +
 			"or set both to writable files for a local run",
 	}
-}
-
-// awsEnv and awsOutputs are the names the AWS side may export.
-var (
-	awsEnv     = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"}
-	awsOutputs = []string{"aws-account-id", "authenticated-arn", "aws-expiration", "aws-access-key-id", "aws-secret-access-key", "aws-session-token"}
-)
-
-// checkCrossNames refuses a Vault secret exported under a name the AWS side
-// sets too: one of the two would silently win.
-func checkCrossNames(p Plan) error {
-	if p.AWS == nil || p.Vault == nil {
-		return nil
-	}
-	for _, s := range p.Vault.Specs {
-		if s.Selector.Wildcard != secretspec.None {
-			continue
-		}
-		clash := ""
-		if p.AWS.OutputEnvCredentials && p.Vault.ExportEnv && slices.Contains(awsEnv, s.EnvName()) {
-			clash = "env var " + s.EnvName()
-		} else if slices.Contains(awsOutputs, s.OutputName()) {
-			clash = "output " + s.OutputName()
-		}
-		if clash != "" {
-			return &inputs.Error{Input: "vault-secrets", Value: s.Raw,
-				Hint: fmt.Sprintf("entry %d sets %s, which role-to-assume sets too: rename it with `| NAME`, or set output-env-credentials: false", s.Entry, clash)}
-		}
-	}
-	return nil
 }

@@ -20,18 +20,14 @@ import (
 func serverURL(input, raw, example string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		shown := "(not a URL)"
-		if err == nil {
-			shown = withoutCredentials(u)
-		}
-		return "", &inputs.Error{Input: input, Value: shown, Hint: "use an https URL such as " + example}
+		return "", &inputs.Error{Input: input, Value: redactText(raw), Hint: "use an https URL such as " + example}
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return "", &inputs.Error{Input: input, Value: withoutCredentials(u),
 			Hint: "give scheme, host, port and path only: no user:password@, ?query or #fragment"}
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return "", &inputs.Error{Input: input, Value: raw,
+		return "", &inputs.Error{Input: input, Value: withoutCredentials(u),
 			Hint: "use https: plain http is allowed only for a loopback address, since tokens would cross the network unencrypted"}
 	}
 	// u.String() normalises the scheme's case (HTTPS://): what the clients get is canonical.
@@ -40,6 +36,25 @@ func serverURL(input, raw, example string) (string, error) {
 
 // withoutCredentials shows u with any user info, query and fragment
 // replaced: a token is often passed as the user name, not the password.
+// redactText shows a value that is not a URL the parser understood, such
+// as "user:password@host" with no scheme (which parses as the scheme
+// "user"): everything up to its last '@' and from its first '?' or '#' on
+// is replaced, since either may hold a credential.
+func redactText(raw string) string {
+	shown := raw
+	if i := strings.IndexAny(shown, "?#"); i >= 0 {
+		shown = shown[:i] + "?REDACTED"
+	}
+	if i := strings.LastIndex(shown, "@"); i >= 0 {
+		prefix := ""
+		if scheme, _, ok := strings.Cut(shown[:i], "://"); ok {
+			prefix = scheme + "://"
+		}
+		shown = prefix + "REDACTED@" + shown[i+1:]
+	}
+	return shown
+}
+
 func withoutCredentials(u *url.URL) string {
 	c := *u
 	if c.User != nil {
@@ -58,7 +73,8 @@ func vaultTLS(r *inputs.Reader) (TLSPlan, error) {
 		pem, ok := decodePEM(ca)
 		t.RootCAs = x509.NewCertPool()
 		if !ok || !t.RootCAs.AppendCertsFromPEM(pem) {
-			return t, &inputs.Error{Input: "vault-ca-certificate", Value: abbreviate(ca),
+			// Not shown: a private key pasted here by mistake is a secret.
+			return t, &inputs.Error{Input: "vault-ca-certificate", Secret: true,
 				Hint: "use a PEM certificate (-----BEGIN CERTIFICATE-----), plain or base64-encoded"}
 		}
 	}
@@ -76,7 +92,7 @@ func vaultTLS(r *inputs.Reader) (TLSPlan, error) {
 		pair, err := tls.X509KeyPair(certPEM, keyPEM)
 		if !ok1 || !ok2 || err != nil {
 			// The key is secret: the error names the inputs, never a value.
-			return t, &inputs.Error{Input: "vault-client-certificate", Secret: true, Value: "hidden",
+			return t, &inputs.Error{Input: "vault-client-certificate", Secret: true,
 				Hint: "vault-client-certificate and vault-client-key must be a matching PEM certificate and private key, plain or base64-encoded"}
 		}
 		t.ClientCert = &pair
@@ -109,11 +125,11 @@ func extraHeaders(raw string) (http.Header, error) {
 		name, value, ok := strings.Cut(line, ":")
 		name = strings.TrimSpace(name)
 		if !ok || !validHeaderName(name) {
-			return nil, &inputs.Error{Input: "vault-extra-headers", Secret: true, Value: "hidden",
+			return nil, &inputs.Error{Input: "vault-extra-headers", Secret: true,
 				Hint: fmt.Sprintf("line %d is not a header: write one `Name: value` per line", n+1)}
 		}
 		if !validHeaderValue(value) {
-			return nil, &inputs.Error{Input: "vault-extra-headers", Secret: true, Value: "hidden",
+			return nil, &inputs.Error{Input: "vault-extra-headers", Secret: true,
 				Hint: fmt.Sprintf("the value on line %d holds a control character, which no HTTP header may", n+1)}
 		}
 		if strings.EqualFold(name, "X-Vault-Token") || strings.EqualFold(name, "Authorization") {

@@ -3,12 +3,10 @@ package plan
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
 
-	"github.com/federate-action/federate/internal/export"
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/secret"
 	"github.com/federate-action/federate/internal/secretspec"
@@ -56,9 +54,22 @@ func (v *VaultPlan) KeepsToken() bool {
 var vaultMethods = map[string]bool{"jwt": true, "token": true, "approle": true}
 
 // mountPattern is an auth mount or namespace path: segments of letters,
-// digits and ._- joined by '/'. Nothing that could end a header or climb
-// out of auth/.
+// digits and ._- joined by '/'. Nothing that could end a header.
 var mountPattern = regexp.MustCompile(`^[\w.-]+(/[\w.-]+)*$`)
+
+// validMountPath reports whether s matches mountPattern with no "." or
+// ".." segment, which Vault would resolve to another path (out of auth/).
+func validMountPath(s string) bool {
+	if !mountPattern.MatchString(s) {
+		return false
+	}
+	for _, seg := range strings.Split(s, "/") {
+		if seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
+}
 
 func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	addr := r.String("vault-url")
@@ -79,13 +90,13 @@ func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	if v.Mount = strings.Trim(r.String("vault-path"), "/"); v.Mount == "" {
 		v.Mount = v.Method
 	}
-	if !mountPattern.MatchString(v.Mount) || strings.Contains("/"+v.Mount+"/", "/../") {
+	if !validMountPath(v.Mount) {
 		return nil, &inputs.Error{Input: "vault-path", Value: v.Mount, Hint: "use the auth mount's path, e.g. jwt or github/jwt"}
 	}
 	v.Role = r.String("vault-role")
 	v.Namespace = strings.Trim(r.String("vault-namespace"), "/")
-	if v.Namespace != "" && !mountPattern.MatchString(v.Namespace) {
-		return nil, &inputs.Error{Input: "vault-namespace", Value: fmt.Sprintf("%q", v.Namespace), Hint: "use a namespace path such as admin/team-a"}
+	if v.Namespace != "" && !validMountPath(v.Namespace) {
+		return nil, &inputs.Error{Input: "vault-namespace", Value: v.Namespace, Hint: "use a namespace path such as admin/team-a"}
 	}
 	v.Audience = r.String("vault-audience")
 	if err := vaultCredentials(r, v); err != nil {
@@ -100,9 +111,6 @@ func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	if len(v.Specs) == 0 && !v.ExportToken && !v.OutputToken {
 		return nil, &inputs.Error{Input: "vault-secrets",
 			Hint: "vault-url is set but nothing is asked of Vault: list secrets as `path key | NAME;`, or set vault-export-token"}
-	}
-	if err := checkSpecNames(v); err != nil {
-		return nil, err
 	}
 	if v.TLS, err = vaultTLS(r); err != nil {
 		return nil, err
@@ -157,45 +165,4 @@ func vaultFlags(r *inputs.Reader, v *VaultPlan) error {
 		return nil
 	}
 	return &inputs.Error{Input: "vault-secret-encoding-type", Value: v.Encoding, Hint: "use base64, hex or utf8, or leave it unset"}
-}
-
-// checkSpecNames refuses, before any request, a name later steps could not
-// use (a derived name with letters outside ASCII, say) and two entries that
-// would export under one name: vault-action silently keeps the last,
-// handing a step the wrong secret. Wildcard entries are checked when their
-// keys are known.
-func checkSpecNames(v *VaultPlan) error {
-	// Keyed by "env var NAME" or "output name" (lower-cased: expressions
-	// ignore the case of output names); valued by who sets it.
-	seen := map[string]string{}
-	if v.ExportToken {
-		seen["env var VAULT_TOKEN"], seen["env var VAULT_ADDR"] = "vault-export-token", "vault-export-token"
-	}
-	if v.OutputToken {
-		seen["output vault-token"] = "vault-output-token"
-	}
-	for _, s := range v.Specs {
-		if s.Selector.Wildcard != secretspec.None {
-			continue
-		}
-		entry := fmt.Sprintf("entry %d (%s)", s.Entry, s.Raw)
-		if !export.ValidOutputName(s.OutputName()) || (v.ExportEnv && !export.ValidEnvName(s.EnvName())) {
-			return &inputs.Error{Input: "vault-secrets", Value: s.Raw,
-				Hint: fmt.Sprintf("%s would be exported as %q, which later steps cannot use: add `| NAME` with letters, digits and '_'", entry, s.EnvName())}
-		}
-		type name struct{ key, shown string }
-		var names []name
-		if v.ExportEnv {
-			names = append(names, name{"env var " + s.EnvName(), "env var " + s.EnvName()})
-		}
-		names = append(names, name{"output " + strings.ToLower(s.OutputName()), "output " + s.OutputName()})
-		for _, n := range names {
-			if first, ok := seen[n.key]; ok {
-				return &inputs.Error{Input: "vault-secrets", Value: s.Raw,
-					Hint: fmt.Sprintf("%s and %s both set %s: give one of them another name with `| NAME`", first, entry, n.shown)}
-			}
-			seen[n.key] = entry
-		}
-	}
-	return nil
 }

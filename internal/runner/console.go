@@ -1,6 +1,7 @@
 // Package runner is the only code that talks to the GitHub Actions runner:
 // workflow commands on stdout (masks, annotations, log lines) and the
-// file commands GITHUB_ENV, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY.
+// file commands GITHUB_ENV, GITHUB_OUTPUT, GITHUB_STATE and
+// GITHUB_STEP_SUMMARY.
 package runner
 
 import (

@@ -8,13 +8,10 @@ import (
 	"github.com/federate-action/federate/internal/export"
 )
 
-// reservedEnv lists names the runner refuses to take from GITHUB_ENV.
-var reservedEnv = map[string]bool{"NODE_OPTIONS": true}
-
 // WriteError reports a file command that could not be written. It names
 // the variable, never the value.
 type WriteError struct {
-	File   string // GITHUB_ENV, GITHUB_OUTPUT or GITHUB_STEP_SUMMARY
+	File   string // GITHUB_ENV, GITHUB_OUTPUT or GITHUB_STATE
 	Name   string
 	Reason string
 }
@@ -61,7 +58,7 @@ func checkName(file, name string) error {
 	valid := export.ValidOutputName
 	if file == "GITHUB_ENV" {
 		valid = export.ValidEnvName
-		if reservedEnv[name] {
+		if export.RunnerRefuses(name) {
 			return &WriteError{File: file, Name: name, Reason: "the runner refuses to set it from a step"}
 		}
 	}

@@ -9,7 +9,8 @@ import (
 // way vault-action does, so that workflows moving over keep their names:
 // '.' becomes "__", and every character that is not a Unicode letter,
 // number or '_' (such as '-' and quotes) is deleted. The result may be
-// empty or start with a digit; Parse refuses such selectors without a NAME.
+// empty, start with a digit or hold letters outside ASCII; Parse refuses
+// such selectors without a NAME.
 func DeriveName(text string) string {
 	var b strings.Builder
 	for _, r := range text {
@@ -27,13 +28,10 @@ func DeriveName(text string) string {
 // Name, else the derived name upper-cased (vault-action's rule). It is ""
 // for a wildcard, whose names come from WildcardNames.
 func (s Spec) EnvName() string {
-	switch {
-	case s.Selector.Wildcard != None:
-		return ""
-	case s.Name != "":
+	if s.Selector.Wildcard == None && s.Name != "" {
 		return s.Name
 	}
-	return strings.ToUpper(DeriveName(s.Selector.Text))
+	return strings.ToUpper(s.OutputName()) // "" for a wildcard
 }
 
 // OutputName is the step output the spec's value is set to: the explicit
@@ -53,28 +51,12 @@ func (s Spec) OutputName() string {
 // secret that a wildcard spec exports. The spec's Name, if any, is a prefix
 // prepended to the key before the name is derived. `*` upper-cases the env
 // name and `**` keeps its case (vault-action's rule); both keep the case of
-// the output name. For a spec that is not a wildcard it returns EnvName and
-// OutputName, ignoring key.
+// the output name.
 func (s Spec) WildcardNames(key string) (env, output string) {
-	if s.Selector.Wildcard == None {
-		return s.EnvName(), s.OutputName()
-	}
 	output = DeriveName(s.Name + key)
 	env = output
 	if s.Selector.Wildcard == All {
 		env = strings.ToUpper(output)
 	}
 	return env, output
-}
-
-// validName reports whether name is usable as an env var on every runner
-// and as an output: ^[A-Za-z_][A-Za-z0-9_]*$.
-func validName(name string) bool {
-	for i, r := range name {
-		ok := r == '_' || 'A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || i > 0 && '0' <= r && r <= '9'
-		if !ok {
-			return false
-		}
-	}
-	return name != ""
 }

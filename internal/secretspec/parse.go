@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/federate-action/federate/internal/export"
 )
 
 // The two messages vault-action users already know, kept word for word so
@@ -169,16 +171,22 @@ func skipSpace(line string, i, end int) int {
 }
 
 // checkName returns what is wrong with the name s is exported under, or "".
-// An explicit name must be a portable env var name; a derived one may be
-// Unicode, as in vault-action, but must exist and not start with a digit.
+// Explicit and derived names alike must be names later steps can use
+// (export.ValidEnvName, which outputs accept too) and not one the runner
+// refuses. A wildcard's names depend on the secret's keys: they are
+// checked when it has been read.
 func checkName(s Spec) string {
 	const hint = "use letters, digits and '_', not starting with a digit"
 	switch {
-	case s.Name != "" && s.Selector.Wildcard != None && !validName(s.Name):
+	case s.Name != "" && s.Selector.Wildcard != None && !export.ValidEnvName(s.Name):
 		return fmt.Sprintf("invalid prefix %q (%s, e.g. CI_: it starts the name of every key)", s.Name, hint)
-	case s.Name != "" && !validName(s.Name):
+	case s.Name != "" && !export.ValidEnvName(s.Name):
 		return fmt.Sprintf("invalid name %q (%s, e.g. NPM_TOKEN: it names both the env var and the output)", s.Name, hint)
-	case s.Name != "" || s.Selector.Wildcard != None:
+	case s.Selector.Wildcard != None:
+		return ""
+	case export.RunnerRefuses(s.EnvName()):
+		return fmt.Sprintf(`the runner refuses to set %s from a step: choose another name with "| NAME"`, s.EnvName())
+	case s.Name != "":
 		return ""
 	}
 	switch d := DeriveName(s.Selector.Text); {
@@ -186,6 +194,8 @@ func checkName(s Spec) string {
 		return `cannot derive a name from the key: it would be empty (add "| NAME" to choose one)`
 	case unicode.IsNumber([]rune(d)[0]):
 		return fmt.Sprintf(`cannot derive a name from the key: %q starts with a digit (add "| NAME" to choose one)`, d)
+	case !export.ValidEnvName(d):
+		return fmt.Sprintf(`cannot derive a name from the key: %q holds letters other than A-Z and a-z, which later steps cannot use (add "| NAME" to choose one)`, d)
 	}
 	return ""
 }
