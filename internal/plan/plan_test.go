@@ -250,4 +250,3 @@ func TestBuild_Environment(t *testing.T) {
 		})
 	}
 }
-

@@ -56,17 +56,18 @@ func (r *Runner) Mask(s secret.String) {
 // Infof prints a plain log line. The arguments often hold a server's
 // error text, which we do not control: a newline in it would start a line
 // of its own that the runner reads as a workflow command (::stop-commands::
-// would then disable every later mask). So the line is kept one line and
-// cannot start with "::".
+// would then disable every later mask). So the line is kept one line,
+// cannot start with "::", and holds no "##[", which starts a command of
+// the runner's older syntax anywhere in a line.
 func (r *Runner) Infof(format string, args ...any) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.gha.Infof("%s", oneLine(fmt.Sprintf(format, args...)))
 }
 
-// oneLine escapes line breaks and defuses a leading "::".
+// oneLine escapes line breaks and "##[", and defuses a leading "::".
 func oneLine(s string) string {
-	s = strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(s)
+	s = strings.NewReplacer("\r", `\r`, "\n", `\n`, "##[", `##\[`).Replace(s)
 	if strings.HasPrefix(strings.TrimLeft(s, " \t"), "::") {
 		s = "(" + s + ")"
 	}

@@ -268,6 +268,7 @@ func TestInfof_ServerTextCannotForgeACommand(t *testing.T) {
 	}{
 		{"newline_then_command", "denied\n::stop-commands::pwn", "attempt failed: denied\\n::stop-commands::pwn\n"},
 		{"carriage_return", "a\r::add-mask::x", "attempt failed: a\\r::add-mask::x\n"},
+		{"older_syntax_anywhere_in_the_line", "<p>##[stop-commands]x</p>", "attempt failed: <p>##\\[stop-commands]x</p>\n"},
 		{"plain_text_unchanged", "IDPCommunicationError: try again", "attempt failed: IDPCommunicationError: try again\n"},
 	}
 	for _, tt := range tests {

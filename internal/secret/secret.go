@@ -38,19 +38,33 @@ func (s String) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
 
 // MaskUnits returns what must be registered as masks so that no part of the
 // value can appear in a log: the whole value and, for a multi-line value, each
-// non-empty line with any trailing "\r" removed. Older and GHES runners mask
+// non-blank line with any trailing "\r" removed. Older and GHES runners mask
 // only the first line of an escaped multi-line mask (GHSA-4mgv-m5cm-f9h7).
+// A single line with blanks around it is masked trimmed as well: an
+// unquoted `echo $VALUE` prints it without them.
 func (s String) MaskUnits() []string {
-	if strings.TrimSpace(s.v) == "" {
-		return nil
+	var units []string
+	seen := map[string]bool{}
+	add := func(u string) {
+		trimmed := strings.TrimSpace(u)
+		if trimmed == "" {
+			return
+		}
+		pieces := []string{u}
+		if !strings.ContainsAny(u, "\r\n") {
+			pieces = append(pieces, trimmed)
+		}
+		for _, unit := range pieces {
+			if !seen[unit] {
+				seen[unit] = true
+				units = append(units, unit)
+			}
+		}
 	}
-	units := []string{s.v}
-	if !strings.ContainsAny(s.v, "\r\n") {
-		return units
-	}
-	for _, line := range strings.Split(strings.ReplaceAll(s.v, "\r", "\n"), "\n") {
-		if strings.TrimSpace(line) != "" && line != s.v {
-			units = append(units, line)
+	add(s.v)
+	if strings.ContainsAny(s.v, "\r\n") {
+		for _, line := range strings.Split(strings.ReplaceAll(s.v, "\r", "\n"), "\n") {
+			add(line)
 		}
 	}
 	return units

@@ -36,6 +36,8 @@ func TestString_MaskUnits(t *testing.T) {
 		{"multi_line_masks_each_line", "line one\nline two\n", []string{"line one\nline two\n", "line one", "line two"}},
 		{"crlf_lines_lose_the_cr", "a1\r\nb2\r\n", []string{"a1\r\nb2\r\n", "a1", "b2"}},
 		{"blank_lines_skipped", "x\n\n  \ny", []string{"x\n\n  \ny", "x", "y"}},
+		{"padded_value_is_masked_trimmed_too", " pad\t", []string{" pad\t", "pad"}},
+		{"padded_line_is_masked_trimmed_too", "a\n  b  ", []string{"a\n  b  ", "a", "  b  ", "b"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

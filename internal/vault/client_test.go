@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -90,4 +91,67 @@ func TestLogin_AnswerThatIsNotJSONFailsOnceAndNamesVaultURL(t *testing.T) {
 	require.ErrorAs(t, err, &titled)
 	assert.Equal(t, "Vault login failed", titled.Title())
 	assert.Equal(t, int32(1), calls.Load(), "not retried")
+}
+
+// A proxy's page may echo the request, headers and all: neither the log
+// line of a retry nor the final error may repeat it.
+func TestLogin_APageThatIsNotVaultsIsNeverRepeated(t *testing.T) {
+	t.Parallel()
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = w.Write([]byte("<html>upstream failed for X-Proxy-Key: " + r.Header.Get("X-Proxy-Key") + "</html>"))
+	}))
+	defer server.Close()
+	var logged []string
+	policy := retry.Policy{MaxAttempts: 2, OnRetry: func(_ int, err error, _ time.Duration) { logged = append(logged, err.Error()) }}
+	c, err := vault.New(vault.Options{Address: server.URL, Headers: http.Header{"X-Proxy-Key": {"proxy-credential-123"}}, Retry: policy})
+	require.NoError(t, err)
+
+	_, err = c.Login(context.Background(), vault.Login{Method: "approle", Mount: "approle", RoleID: "r", SecretID: secret.New("hunter2")})
+
+	require.Error(t, err)
+	require.Len(t, logged, 1, "a 502 is retried")
+	for _, text := range append(logged, err.Error()) {
+		assert.NotContains(t, text, "proxy-credential-123")
+		assert.Contains(t, text, "HTTP 502 with a body that is not Vault's JSON (not shown)")
+	}
+}
+
+// A login whose answer was lost after the request went out may have made a
+// token: a second login would leave that one valid, so it is not retried.
+func TestLogin_ConnectionLostAfterTheRequestIsNotRetried(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		calls.Add(1)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	}))
+	defer server.Close()
+	c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 3}})
+	require.NoError(t, err)
+
+	_, err = c.Login(context.Background(), vault.Login{Method: "approle", Mount: "approle", RoleID: "r", SecretID: secret.New("hunter2")})
+
+	require.Error(t, err)
+	assert.Equal(t, int32(1), calls.Load())
+}
+
+// Nothing listening: no login reached Vault, so trying again is safe.
+func TestLogin_RefusedConnectionIsRetried(t *testing.T) {
+	t.Parallel()
+	server := httptest.NewServer(http.NotFoundHandler())
+	addr := server.URL
+	server.Close()
+	var retries atomic.Int32
+	policy := retry.Policy{MaxAttempts: 2, OnRetry: func(int, error, time.Duration) { retries.Add(1) }}
+	c, err := vault.New(vault.Options{Address: addr, Retry: policy})
+	require.NoError(t, err)
+
+	_, err = c.Login(context.Background(), vault.Login{Method: "approle", Mount: "approle", RoleID: "r", SecretID: secret.New("hunter2")})
+
+	require.Error(t, err)
+	assert.Equal(t, int32(1), retries.Load())
 }

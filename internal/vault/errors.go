@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/hashicorp/vault/api"
@@ -21,6 +22,40 @@ func transient(err error) bool {
 		return re.StatusCode == 412 || retry.HTTPStatus(re.StatusCode)
 	}
 	return retry.Temporary(err)
+}
+
+// vetted is a failed Vault request that shows only what reasons lets
+// through. Every request's error is wrapped at once, because it reaches
+// log lines (a retry's, a warning's) as well as the final error, and
+// vault/api's own text carries a body that is not Vault's JSON whole: a
+// proxy's page that may echo the request, headers and all.
+type vetted struct{ err error }
+
+func (v vetted) Error() string { return reasons(v.err) }
+func (v vetted) Unwrap() error { return v.err }
+
+// vet wraps a request's error, if any.
+func vet(err error) error {
+	if err == nil {
+		return nil
+	}
+	return vetted{err}
+}
+
+// loginTransient decides for a login. A login that reached Vault may have
+// created a token that the answer, lost, never showed us, and a second
+// login would leave that token valid until its TTL: so only Vault's own
+// transient answers are retried, and of the network faults only one before
+// a connection was made. A failure to get the ID token reached no Vault.
+func loginTransient(err error) bool {
+	if !errors.As(err, new(vetted)) {
+		return retry.Temporary(err)
+	}
+	if statusOf(err) != 0 {
+		return transient(err)
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // statusOf returns the HTTP status of a Vault error response, or 0.

@@ -30,7 +30,7 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 		return l.Token, nil
 	}
 	var token, lastJWT secret.String
-	err := retry.Do(ctx, c.retry, transient, func(ctx context.Context) error {
+	err := retry.Do(ctx, c.retry, loginTransient, func(ctx context.Context) error {
 		body := map[string]any{}
 		switch l.Method {
 		case "jwt":
@@ -51,7 +51,7 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 		}
 		s, err := c.api.Logical().WriteWithContext(ctx, "auth/"+l.Mount+"/login", body)
 		if err != nil {
-			return err
+			return vet(err)
 		}
 		if s == nil || s.Auth == nil || s.Auth.ClientToken == "" {
 			return errors.New("the Vault login answer holds no client token")
@@ -84,7 +84,7 @@ func loginError(l Login, err error, jwt secret.String) error {
 // RevokeSelf revokes the client's token, so it is worthless after the step.
 func (c *Client) RevokeSelf(ctx context.Context) error {
 	return retry.Do(ctx, c.retry, transient, func(ctx context.Context) error {
-		return c.api.Auth().Token().RevokeSelfWithContext(ctx, "")
+		return vet(c.api.Auth().Token().RevokeSelfWithContext(ctx, ""))
 	})
 }
 

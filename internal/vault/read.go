@@ -142,10 +142,10 @@ func (c *Client) get(ctx context.Context, path string, params url.Values) (*api.
 			defer resp.Body.Close()
 		}
 		if err != nil {
-			return err
+			return vet(err)
 		}
 		s, err = api.ParseSecret(resp.Body)
-		return err
+		return vet(err)
 	})
 	return s, err
 }
