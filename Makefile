@@ -1,4 +1,5 @@
-# The commands a newcomer needs. `make test` is exactly what CI runs.
+# The commands a newcomer needs. `make test` is CI's test command; CI
+# (.ci/run) also lints, fuzzes and requires the container tests to run.
 .PHONY: test test-short demo lint build
 
 test:

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/plan"
+	"github.com/federate-action/federate/internal/testbed"
 )
 
 // metadata is the part of action.yml the runner reads for inputs.
@@ -44,13 +46,10 @@ func TestActionDefaults_MatchTheCode(t *testing.T) {
 		"GITHUB_ENV":                     "/env",
 		"GITHUB_OUTPUT":                  "/out",
 	}
-	withDefaults := map[string]string{}
-	for k, v := range base {
-		withDefaults[k] = v
-	}
+	withDefaults := maps.Clone(base)
 	for name, in := range readMetadata(t).Inputs {
 		if in.Default != nil {
-			key := "INPUT_" + strings.ToUpper(name)
+			key := testbed.InputEnvName(name)
 			if _, set := withDefaults[key]; !set {
 				withDefaults[key] = *in.Default
 			}

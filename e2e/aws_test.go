@@ -61,7 +61,7 @@ func TestAWS_TutorialFlowExportsCredentials(t *testing.T) {
 	require.Len(t, reqs, 1)
 	assert.Equal(t, "sts.amazonaws.com", reqs[0].Audience)
 	secrets := []string{env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]}
-	m := masks(res.Stdout)
+	m := runnertest.Masks(res.Stdout)
 	assert.Subset(t, m, secrets)
 	idToken := ""
 	for _, v := range m {
@@ -74,7 +74,7 @@ func TestAWS_TutorialFlowExportsCredentials(t *testing.T) {
 
 	// Nothing secret is visible anywhere but in the masks.
 	for _, s := range secrets {
-		assert.NotContains(t, visible(res), s)
+		assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), s)
 		assert.NotContains(t, res.Summary, s)
 	}
 	assert.Contains(t, res.Summary, "arn:aws:iam::737236345234:role/gha-oidc-role")
@@ -97,10 +97,10 @@ func TestAWS_OutputCredentialsInsteadOfEnv(t *testing.T) {
 	assert.Empty(t, res.Env)
 	assert.Equal(t, []string{"aws-account-id", "authenticated-arn", "aws-expiration", "aws-access-key-id", "aws-secret-access-key", "aws-session-token"}, names(res.Outputs))
 	out := runnertest.ToMap(res.Outputs)
-	m := masks(res.Stdout)
+	m := runnertest.Masks(res.Stdout)
 	for _, name := range []string{"aws-account-id", "authenticated-arn", "aws-access-key-id", "aws-secret-access-key", "aws-session-token"} {
 		assert.Contains(t, m, out[name], "%s is masked", name)
-		assert.NotContains(t, visible(res), out[name])
+		assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), out[name])
 	}
 	assert.NotContains(t, res.Summary, "737236345234")
 }
@@ -119,7 +119,7 @@ func TestAWS_TokenFromFile(t *testing.T) {
 
 	res := run(t, testbed.Step{Binary: bin, Inputs: in}) // no token service at all
 	require.Equal(t, 0, res.ExitCode, res.Stdout)
-	assert.Contains(t, masks(res.Stdout), jwt)
+	assert.Contains(t, runnertest.Masks(res.Stdout), jwt)
 	assert.Equal(t, "737236345234", runnertest.ToMap(res.Outputs)["aws-account-id"])
 }
 
@@ -173,7 +173,7 @@ func TestAWS_AccessDeniedFailsFastAndShowsTheClaims(t *testing.T) {
 	assert.NotContains(t, res.Stdout, "retrying")
 	errs := errorAnnotations(res.Stdout)
 	require.Len(t, errs, 1)
-	msg := unescapeData(errs[0])
+	msg := runnertest.UnescapeData(errs[0])
 	assert.True(t, strings.HasPrefix(msg, "::error title=AWS refused the role arn%3Aaws%3Aiam%3A%3A737236345234%3Arole/gha-oidc-role::"), msg)
 	for _, want := range []string{
 		"AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity",
@@ -230,5 +230,5 @@ func TestAWS_MissingIDTokenPermissionSaysWhatToAdd(t *testing.T) {
 	errs := errorAnnotations(res.Stdout)
 	require.Len(t, errs, 1)
 	assert.True(t, strings.HasPrefix(errs[0], "::error title=Missing id-token permission::"), errs[0])
-	assert.Contains(t, unescapeData(errs[0]), "id-token: write")
+	assert.Contains(t, runnertest.UnescapeData(errs[0]), "id-token: write")
 }

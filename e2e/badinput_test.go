@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/federate-action/federate/internal/idtoken/idtokentest"
+	"github.com/federate-action/federate/internal/runner/runnertest"
 	"github.com/federate-action/federate/internal/testbed"
 )
 
@@ -188,7 +189,7 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 			require.Len(t, errs, 1, "stdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
 			assert.True(t, strings.HasPrefix(errs[0], "::error title="+tt.wantTitle+"::"), errs[0])
 			if tt.wantText != "" {
-				assert.Contains(t, unescapeData(errs[0]), tt.wantText)
+				assert.Contains(t, runnertest.UnescapeData(errs[0]), tt.wantText)
 			}
 			assert.Empty(t, tokens.Requests(), "validation happens before the ID token is asked for")
 			assert.Zero(t, tw.requests.Load(), "validation happens before STS or Vault is called")

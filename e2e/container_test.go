@@ -106,8 +106,8 @@ func TestContainer_RunsLikeTheRunnerRunsIt(t *testing.T) {
 		assert.Equal(t, "arn:aws:sts::737236345234:assumed-role/gha-oidc-role/samplerolesession", out["authenticated-arn"])
 		env := runnertest.ToMap(res.Env)
 		for _, s := range []string{env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"], env["AWS_SESSION_TOKEN"]} {
-			assert.Contains(t, masks(res.Stdout), s)
-			assert.NotContains(t, visible(res), s)
+			assert.Contains(t, runnertest.Masks(res.Stdout), s)
+			assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), s)
 		}
 		assert.Contains(t, res.Summary, "samplerolesession")
 	})

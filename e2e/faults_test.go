@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/federate-action/federate/internal/idtoken/idtokentest"
+	"github.com/federate-action/federate/internal/runner/runnertest"
 	"github.com/federate-action/federate/internal/testbed"
 )
 
@@ -72,7 +73,7 @@ func checkFault(t *testing.T, tc faultCase, res testbed.Result, sent int) {
 	errs := errorAnnotations(res.Stdout)
 	require.Len(t, errs, 1, res.Stdout)
 	assert.True(t, strings.HasPrefix(errs[0], "::error title="+tc.wantTitle+"::"), errs[0])
-	assert.Contains(t, unescapeData(errs[0]), tc.wantText)
+	assert.Contains(t, runnertest.UnescapeData(errs[0]), tc.wantText)
 	assert.Empty(t, res.EnvRaw, "a failed step writes nothing")
 	assert.Empty(t, res.OutputRaw, "a failed step writes nothing")
 }
@@ -145,21 +146,22 @@ func TestFaults_STS(t *testing.T) {
 
 // Vault's requests in order: the login, then for each path the mount
 // lookup and the read at once, then the token's revocation. A fault queued
-// second hits the first of the reads.
+// second hits whichever request of that read wave arrives first, the
+// lookup or the read: both are retried alike, so either way is one case.
 func TestFaults_Vault(t *testing.T) {
 	t.Parallel()
 	bin, v, tokens := vaultServer(t)
 	pass := testbed.Fault{}
 	tests := []faultCase{
 		{name: "login_503", faults: []testbed.Fault{status(503, `{"errors":["Vault is sealed"]}`)}, wantOK: true},
-		{name: "read_412_from_a_performance_standby", faults: []testbed.Fault{pass, status(412, `{"errors":["required index state not present"]}`)}, wantOK: true},
-		{name: "read_429_rate_limited", faults: []testbed.Fault{pass, {Status: 429, Body: `{"errors":["rate limit quota exceeded"]}`, Header: map[string]string{"Retry-After": "1"}}}, wantOK: true},
-		{name: "read_connection_reset", faults: []testbed.Fault{pass, reset}, wantOK: true},
-		{name: "read_truncated", faults: []testbed.Fault{pass, truncated}, wantOK: true},
+		{name: "read_wave_412_from_a_performance_standby", faults: []testbed.Fault{pass, status(412, `{"errors":["required index state not present"]}`)}, wantOK: true},
+		{name: "read_wave_429_rate_limited", faults: []testbed.Fault{pass, {Status: 429, Body: `{"errors":["rate limit quota exceeded"]}`, Header: map[string]string{"Retry-After": "1"}}}, wantOK: true},
+		{name: "read_wave_connection_reset", faults: []testbed.Fault{pass, reset}, wantOK: true},
+		{name: "read_wave_truncated", faults: []testbed.Fault{pass, truncated}, wantOK: true},
 		{name: "slow_login", faults: []testbed.Fault{slow}, wantOK: true},
 		{name: "login_invalid_json_fails", faults: []testbed.Fault{status(200, "{not json")},
 			wantTitle: "Vault login failed", wantText: "logging in to Vault at auth/jwt: the answer is not JSON"},
-		{name: "read_denied_fails_fast", faults: []testbed.Fault{pass, status(403, `{"errors":["1 error occurred:\n\t* permission denied\n\n"]}`), status(403, `{"errors":["permission denied"]}`)},
+		{name: "read_wave_denied_fails_fast", faults: []testbed.Fault{pass, status(403, `{"errors":["1 error occurred:\n\t* permission denied\n\n"]}`), status(403, `{"errors":["permission denied"]}`)},
 			wantTitle: "Vault denied a read", wantText: `"read" capability`},
 		{name: "stalled_vault_stops_at_the_deadline", faults: []testbed.Fault{stalled}, timeoutS: "2",
 			wantTitle: "Timed out", wantText: "action-timeout-s (2s)"},

@@ -119,8 +119,8 @@ func TestHostileValues_CannotLeakOrInject(t *testing.T) {
 	assert.Equal(t, want, res.Outputs, "GITHUB_OUTPUT")
 	assert.Empty(t, res.State)
 
-	shown := visible(res)
-	m := masks(res.Stdout)
+	shown := runnertest.Visible(res.Stdout, res.Stderr)
+	m := runnertest.Masks(res.Stdout)
 	for i, hv := range values {
 		if strings.TrimSpace(hv.Value) == "" {
 			// Exported (checked above), but never a mask: an empty or blank

@@ -88,36 +88,6 @@ func run(t *testing.T, step testbed.Step) testbed.Result {
 	return res
 }
 
-// masks returns the values registered with ::add-mask::, unescaped.
-func masks(stdout string) []string {
-	var out []string
-	for _, line := range strings.Split(stdout, "\n") {
-		if v, ok := strings.CutPrefix(line, "::add-mask::"); ok {
-			out = append(out, unescapeData(v))
-		}
-	}
-	return out
-}
-
-// visible is the log as the runner shows it: every line after a mask has
-// that mask's value replaced by ***; mask commands themselves are hidden.
-// Stderr gets no masking here, so nothing secret may reach it at all.
-func visible(res testbed.Result) string {
-	var b strings.Builder
-	var active []string
-	for _, line := range strings.Split(res.Stdout, "\n") {
-		if v, ok := strings.CutPrefix(line, "::add-mask::"); ok {
-			active = append(active, unescapeData(v))
-			continue
-		}
-		for _, m := range active {
-			line = strings.ReplaceAll(line, m, "***")
-		}
-		b.WriteString(line + "\n")
-	}
-	return b.String() + res.Stderr
-}
-
 // errorAnnotations returns the ::error lines of stdout.
 func errorAnnotations(stdout string) []string {
 	var out []string
@@ -127,10 +97,6 @@ func errorAnnotations(stdout string) []string {
 		}
 	}
 	return out
-}
-
-func unescapeData(s string) string {
-	return strings.NewReplacer("%0D", "\r", "%0A", "\n", "%25", "%").Replace(s)
 }
 
 func names(entries []runnertest.Entry) []string {

@@ -149,7 +149,7 @@ func vaultInputs(v *testbed.Vault, secrets string) map[string]string {
 // vaultTokenFrom finds the Vault token among the masks.
 func vaultTokenFrom(t *testing.T, stdout string) string {
 	t.Helper()
-	for _, m := range masks(stdout) {
+	for _, m := range runnertest.Masks(stdout) {
 		if strings.HasPrefix(m, "hvs.") {
 			return m
 		}
@@ -178,9 +178,9 @@ func TestVault_TutorialFlowExportsTheSecretAndRevokesTheToken(t *testing.T) {
 
 	assert.Equal(t, []runnertest.Entry{{Name: "AWS_ACCESS_KEY_ID", Value: "test"}}, res.Env)
 	assert.Equal(t, []runnertest.Entry{{Name: "AWS_ACCESS_KEY_ID", Value: "test"}}, res.Outputs)
-	assert.Contains(t, masks(res.Stdout), "test")
+	assert.Contains(t, runnertest.Masks(res.Stdout), "test")
 	token := vaultTokenFrom(t, res.Stdout)
-	assert.NotContains(t, visible(res), token)
+	assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), token)
 	assert.Contains(t, res.Stdout, "Vault token revoked")
 	assert.False(t, tokenWorks(t, v, token), "the token is revoked after the step")
 	assert.Contains(t, res.Summary, "revoked at the end of the step")
@@ -230,7 +230,7 @@ func TestVault_MultiLineValuesAreMaskedLineByLine(t *testing.T) {
 	res := run(t, testbed.Step{Binary: bin, Inputs: vaultInputs(v, "secret/data/app multi | MULTI"), Env: tlsEnv(t, tokens)})
 	require.Equal(t, 0, res.ExitCode, res.Stdout)
 	assert.Equal(t, "line one\nline two\r\nline three", runnertest.ToMap(res.Env)["MULTI"])
-	m := masks(res.Stdout)
+	m := runnertest.Masks(res.Stdout)
 	for _, line := range []string{"line one", "line two", "line three"} {
 		assert.Contains(t, m, line)
 	}
@@ -242,7 +242,7 @@ func TestVault_ObjectValuesAreMaskedFieldByField(t *testing.T) {
 	res := run(t, testbed.Step{Binary: bin, Inputs: vaultInputs(v, "secret/data/app db | DB"), Env: tlsEnv(t, tokens)})
 	require.Equal(t, 0, res.ExitCode, res.Stdout)
 	assert.Equal(t, `{"hosts":["db1","db2"],"password":"p@ss"}`, runnertest.ToMap(res.Env)["DB"])
-	assert.Subset(t, masks(res.Stdout), []string{`{"hosts":["db1","db2"],"password":"p@ss"}`, "p@ss", "db1", "db2"})
+	assert.Subset(t, runnertest.Masks(res.Stdout), []string{`{"hosts":["db1","db2"],"password":"p@ss"}`, "p@ss", "db1", "db2"})
 }
 
 func TestVault_Wildcards(t *testing.T) {
@@ -305,7 +305,7 @@ func TestVault_Failures(t *testing.T) {
 			require.Len(t, errs, 1, res.Stdout)
 			assert.True(t, strings.HasPrefix(errs[0], "::error title="+tt.wantTitle+"::"), errs[0])
 			for _, want := range tt.wantText {
-				assert.Contains(t, unescapeData(errs[0]), want)
+				assert.Contains(t, runnertest.UnescapeData(errs[0]), want)
 			}
 			assert.Empty(t, res.EnvRaw)
 			assert.Empty(t, res.OutputRaw)
@@ -336,7 +336,7 @@ func TestVault_ExportedTokenStaysValid(t *testing.T) {
 	assert.Equal(t, v.URL, env["VAULT_ADDR"])
 	assert.True(t, tokenWorks(t, v, env["VAULT_TOKEN"]))
 	assert.Equal(t, env["VAULT_TOKEN"], runnertest.ToMap(res.Outputs)["vault-token"])
-	assert.Contains(t, masks(res.Stdout), env["VAULT_TOKEN"])
+	assert.Contains(t, runnertest.Masks(res.Stdout), env["VAULT_TOKEN"])
 	assert.NotContains(t, res.Stdout, "Vault token revoked")
 }
 
@@ -371,14 +371,14 @@ func TestVault_TLS(t *testing.T) {
 				assert.Equal(t, "test", runnertest.ToMap(res.Env)["AWS_ACCESS_KEY_ID"])
 				return
 			}
-			assert.Contains(t, unescapeData(strings.Join(errorAnnotations(res.Stdout), "\n")), tt.wantText)
+			assert.Contains(t, runnertest.UnescapeData(strings.Join(errorAnnotations(res.Stdout), "\n")), tt.wantText)
 		})
 	}
 }
 
 func TestVault_OtherLoginMethods(t *testing.T) {
 	t.Parallel()
-	bin, v, tokens := vaultServer(t)
+	bin, v, _ := vaultServer(t)
 	ctx := context.Background()
 	roleID, err := v.API(ctx, "GET", "auth/approle/role/ci/role-id", nil)
 	require.NoError(t, err)
@@ -406,13 +406,12 @@ func TestVault_OtherLoginMethods(t *testing.T) {
 			assert.Equal(t, "test", runnertest.ToMap(res.Env)["AWS_ACCESS_KEY_ID"])
 			for _, s := range []string{in["vault-secret-id"], in["vault-token"]} {
 				if s != "" {
-					assert.NotContains(t, visible(res), s)
+					assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), s)
 				}
 			}
 		})
 	}
 	assert.True(t, tokenWorks(t, v, childToken), "a token the user gave is never revoked")
-	_ = tokens
 }
 
 func TestVaultAndAWS_InOneStep(t *testing.T) {
@@ -442,7 +441,7 @@ func TestVaultAndAWS_InOneStep(t *testing.T) {
 		t.Parallel()
 		res := run(t, testbed.Step{Binary: bin, Inputs: both("secret/data/aws accessKey | AWS_ACCESS_KEY_ID"), Env: tlsEnv(t, tokens)})
 		assert.Equal(t, 1, res.ExitCode)
-		assert.Contains(t, unescapeData(res.Stdout), "role-to-assume and entry 1 (secret/data/aws accessKey | AWS_ACCESS_KEY_ID) both set env var AWS_ACCESS_KEY_ID")
+		assert.Contains(t, runnertest.UnescapeData(res.Stdout), "role-to-assume and entry 1 (secret/data/aws accessKey | AWS_ACCESS_KEY_ID) both set env var AWS_ACCESS_KEY_ID")
 	})
 }
 
@@ -540,6 +539,9 @@ func TestVault_EachPathIsReadOnce(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, reads, "three entries of one path: one read (one lease for dynamic secrets)")
+	// The floor README states: login, the path's mount lookup and read,
+	// and the token's revocation.
+	assert.Len(t, rec.paths, 4, "requests to Vault: %v", rec.paths)
 }
 
 // Dynamic secrets die with the token that read them, so the token must
@@ -576,7 +578,7 @@ func TestVault_DynamicSecretsKeepTheirLeaseUntilThePostStep(t *testing.T) {
 	assert.NotContains(t, res.Stdout, "Vault token revoked")
 	token := runnertest.ToMap(res.State)["vault-token"]
 	require.NotEmpty(t, token, "the token is handed to the post step")
-	assert.Contains(t, masks(res.Stdout), token)
+	assert.Contains(t, runnertest.Masks(res.Stdout), token)
 	assert.True(t, tokenWorks(t, v, token), "the leases' token lives until the job ends")
 
 	// The post step: the same binary called federate-post, the same
@@ -588,7 +590,7 @@ func TestVault_DynamicSecretsKeepTheirLeaseUntilThePostStep(t *testing.T) {
 	require.Equal(t, 0, postRes.ExitCode, postRes.Stdout)
 	assert.Contains(t, postRes.Stdout, "Vault token revoked")
 	assert.False(t, tokenWorks(t, v, token))
-	assert.NotContains(t, visible(postRes), token)
+	assert.NotContains(t, runnertest.Visible(postRes.Stdout, postRes.Stderr), token)
 }
 
 func TestVault_TokenIsRevokedWhenTheStepFails(t *testing.T) {
@@ -612,5 +614,5 @@ func TestVault_AGivenTokenIsNeverRevoked(t *testing.T) {
 	res := run(t, testbed.Step{Binary: bin, Inputs: in})
 	require.Equal(t, 1, res.ExitCode, res.Stdout)
 	assert.True(t, tokenWorks(t, v, token))
-	assert.Contains(t, masks(res.Stdout), token, "masked before the first request")
+	assert.Contains(t, runnertest.Masks(res.Stdout), token, "masked before the first request")
 }

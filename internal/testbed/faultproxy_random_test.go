@@ -44,8 +44,6 @@ func count(codes []int, code int) int {
 	return n
 }
 
-var throttled = Fault{Status: http.StatusTooManyRequests, Body: `{"errors":["rate limit quota exceeded"]}`}
-
 func TestFaultProxy_random_rate_extremes(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -61,7 +59,7 @@ func TestFaultProxy_random_rate_extremes(t *testing.T) {
 			t.Parallel()
 			b := newBackend(t)
 			p := newProxy(t, b.URL)
-			p.SetRandom(tc.rate, throttled, 1)
+			p.SetRandom(tc.rate, VaultThrottling, 1)
 
 			got := codes(t, p, 10)
 			assert.Equal(t, tc.wantFaulted, count(got, http.StatusTooManyRequests))
@@ -78,7 +76,7 @@ func TestFaultProxy_random_is_reproducible_per_seed(t *testing.T) {
 	run := func(seed int64) []int {
 		b := newBackend(t)
 		p := newProxy(t, b.URL)
-		p.SetRandom(0.5, throttled, seed)
+		p.SetRandom(0.5, VaultThrottling, seed)
 		got := codes(t, p, 40)
 		assert.Equal(t, count(got, http.StatusTooManyRequests), p.Faulted())
 		return got
@@ -95,7 +93,7 @@ func TestFaultProxy_random_rate_is_roughly_kept(t *testing.T) {
 	// Draws without HTTP: next is what serve applies to each request.
 	for _, seed := range []int64{1, 2, 3} {
 		p := &FaultProxy{}
-		p.SetRandom(0.2, throttled, seed)
+		p.SetRandom(0.2, VaultThrottling, seed)
 		for range 2000 {
 			p.next()
 		}
@@ -107,7 +105,7 @@ func TestFaultProxy_queue_comes_before_random(t *testing.T) {
 	t.Parallel()
 	b := newBackend(t)
 	p := newProxy(t, b.URL)
-	p.SetRandom(1, throttled, 1)
+	p.SetRandom(1, VaultThrottling, 1)
 	p.Enqueue(Fault{Status: 503}, Fault{}) // a queued zero Fault passes through
 
 	assert.Equal(t, []int{503, 200, 429, 429}, codes(t, p, 4))
@@ -118,9 +116,9 @@ func TestFaultProxy_queue_comes_before_random(t *testing.T) {
 func TestFaultProxy_queued_draws_do_not_shift_the_sequence(t *testing.T) {
 	t.Parallel()
 	plain := newProxy(t, newBackend(t).URL)
-	plain.SetRandom(0.5, throttled, 42)
+	plain.SetRandom(0.5, VaultThrottling, 42)
 	queued := newProxy(t, newBackend(t).URL)
-	queued.SetRandom(0.5, throttled, 42)
+	queued.SetRandom(0.5, VaultThrottling, 42)
 	queued.Enqueue(Fault{Status: 500}, Fault{Status: 500})
 
 	want := codes(t, plain, 20)
@@ -133,9 +131,9 @@ func TestFaultProxy_random_off_again(t *testing.T) {
 	t.Parallel()
 	b := newBackend(t)
 	p := newProxy(t, b.URL)
-	p.SetRandom(1, throttled, 1)
+	p.SetRandom(1, VaultThrottling, 1)
 	assert.Equal(t, []int{429}, codes(t, p, 1))
-	p.SetRandom(0, throttled, 1)
+	p.SetRandom(0, VaultThrottling, 1)
 	assert.Equal(t, []int{200, 200}, codes(t, p, 2))
 	assert.Equal(t, 1, p.Faulted())
 }
@@ -145,7 +143,7 @@ func TestFaultProxy_random_concurrent_requests(t *testing.T) {
 	const clients, each = 20, 10
 	b := newBackend(t)
 	p := newProxy(t, b.URL)
-	p.SetRandom(0.3, throttled, 5)
+	p.SetRandom(0.3, VaultThrottling, 5)
 
 	var mu sync.Mutex
 	var all []int
@@ -164,7 +162,7 @@ func TestFaultProxy_random_concurrent_requests(t *testing.T) {
 	// Arrival order varies, but the k-th request past the queue always
 	// gets the k-th draw, so the count is the same as sequential requests'.
 	seq := newProxy(t, newBackend(t).URL)
-	seq.SetRandom(0.3, throttled, 5)
+	seq.SetRandom(0.3, VaultThrottling, 5)
 	want := count(codes(t, seq, clients*each), http.StatusTooManyRequests)
 
 	assert.Len(t, all, clients*each)
@@ -178,7 +176,7 @@ func TestFaultProxy_SetRandom_rejects_bad_rates(t *testing.T) {
 	t.Parallel()
 	p := &FaultProxy{}
 	for _, rate := range []float64{-0.1, 1.5} {
-		assert.Panics(t, func() { p.SetRandom(rate, throttled, 1) }, "%v", rate)
+		assert.Panics(t, func() { p.SetRandom(rate, VaultThrottling, 1) }, "%v", rate)
 	}
-	assert.Panics(t, func() { p.SetRandom(math.NaN(), throttled, 1) }, "NaN")
+	assert.Panics(t, func() { p.SetRandom(math.NaN(), VaultThrottling, 1) }, "NaN")
 }

@@ -57,11 +57,8 @@ type LoadConfig struct {
 	// Seed seeds the throttling: STS draws with Seed, Vault with Seed+1.
 	Seed int64
 
-	MaxParallel   int    // runs in flight at most; 0 = N (every run at once)
-	STSAttempts   int    // retry-max-attempts; 0 = 12, the action's default
-	VaultAttempts int    // vault-retry-max-attempts; 0 = 10 (the action's default is 5)
-	Region        string // aws-region; "" = us-east-1
-	Dir           string // holds the runs' directories (created if need be, left in place); "" = a temp dir removed afterwards
+	MaxParallel int    // runs in flight at most; 0 = N (every run at once)
+	Dir         string // holds the runs' directories (created if need be, left in place); "" = a temp dir removed afterwards
 }
 
 // LoadResult is what Load measured. The wall times are over every run that
@@ -231,29 +228,19 @@ func (c LoadConfig) check() error {
 }
 
 // inputs are run i's inputs, with the action.yml defaults the runner
-// passes like any input.
+// passes like any input, except vault-retry-max-attempts: 10 instead of 5,
+// as a matrix expecting throttling would set it.
 func (c LoadConfig) inputs(i int, stsURL, vaultURL string) map[string]string {
-	region := c.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	stsAttempts, vaultAttempts := c.STSAttempts, c.VaultAttempts
-	if stsAttempts <= 0 {
-		stsAttempts = 12
-	}
-	if vaultAttempts <= 0 {
-		vaultAttempts = 10
-	}
 	return map[string]string{
 		"role-to-assume":           "arn:aws:iam::" + LoadAccount(i) + ":role/deploy",
 		"role-session-name":        fmt.Sprintf("matrix-%d", i),
-		"aws-region":               region,
+		"aws-region":               "us-east-1",
 		"sts-endpoint":             stsURL,
 		"role-duration-seconds":    "3600",
 		"output-credentials":       "false",
 		"output-env-credentials":   "true",
 		"mask-aws-account-id":      "false",
-		"retry-max-attempts":       fmt.Sprint(stsAttempts),
+		"retry-max-attempts":       "12",
 		"action-timeout-s":         "300",
 		"vault-url":                vaultURL,
 		"vault-method":             "jwt",
@@ -264,13 +251,13 @@ func (c LoadConfig) inputs(i int, stsURL, vaultURL string) map[string]string {
 		"vault-output-token":       "false",
 		"vault-ignore-not-found":   "false",
 		"vault-tls-skip-verify":    "false",
-		"vault-retry-max-attempts": fmt.Sprint(vaultAttempts),
+		"vault-retry-max-attempts": "10",
 	}
 }
 
 // checkLoadRun returns why run i failed, or "" if it did what it should.
 func checkLoadRun(i int, res Result, runErr error) string {
-	log, masked := visibleLog(res), maskedValues(res.Stdout)
+	log, masked := runnertest.Visible(res.Stdout, res.Stderr), runnertest.Masks(res.Stdout)
 	fail := func(format string, args ...any) string {
 		// The report may end up in a public CI log: every masked value is
 		// hidden in it, even where the step's own log showed it.
@@ -311,38 +298,6 @@ func checkLoadRun(i int, res Result, runErr error) string {
 	return ""
 }
 
-// maskedValues returns the values stdout registers with ::add-mask::.
-func maskedValues(stdout string) []string {
-	var out []string
-	for _, line := range strings.Split(stdout, "\n") {
-		if v, ok := strings.CutPrefix(line, "::add-mask::"); ok {
-			out = append(out, unescapeCommandData(v))
-		}
-	}
-	return out
-}
-
-// visibleLog is the step's log as the runner shows it: each line of stdout
-// with the values masked before it replaced by ***, the mask commands
-// hidden, then stderr unmasked (nothing secret may reach it at all).
-func visibleLog(res Result) string {
-	var b strings.Builder
-	var active []string
-	for _, line := range strings.Split(res.Stdout, "\n") {
-		if v, ok := strings.CutPrefix(line, "::add-mask::"); ok {
-			if v = unescapeCommandData(v); v != "" {
-				active = append(active, v)
-			}
-			continue
-		}
-		for _, m := range active {
-			line = strings.ReplaceAll(line, m, "***")
-		}
-		b.WriteString(line + "\n")
-	}
-	return b.String() + res.Stderr
-}
-
 // redact replaces every one of values in s by ***.
 func redact(s string, values []string) string {
 	for _, v := range values {
@@ -351,10 +306,6 @@ func redact(s string, values []string) string {
 		}
 	}
 	return s
-}
-
-func unescapeCommandData(s string) string {
-	return strings.NewReplacer("%0D", "\r", "%0A", "\n", "%25", "%").Replace(s)
 }
 
 // tail returns the last n lines of s, indented.

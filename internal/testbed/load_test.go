@@ -3,9 +3,6 @@ package testbed
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -103,18 +100,6 @@ func buildMatrixFake(t *testing.T) string {
 	return bin
 }
 
-// okServer answers 200 to everything and counts the requests.
-func okServer(t *testing.T) *backend {
-	t.Helper()
-	b := &backend{}
-	b.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		b.hits.Add(1)
-		_, _ = io.WriteString(w, "{}")
-	}))
-	t.Cleanup(b.Close)
-	return b
-}
-
 func httpsTokens(t *testing.T) *idtokentest.Server {
 	t.Helper()
 	s, err := idtokentest.New(idtokentest.Config{TLS: true})
@@ -143,7 +128,7 @@ func TestLoad(t *testing.T) {
 }
 
 func testLoadCountsRunsThrottlesAndFailures(t *testing.T, bin string) {
-	sts, vault := okServer(t), okServer(t)
+	sts, vault := newBackend(t), newBackend(t)
 	tokens := httpsTokens(t)
 	dir := t.TempDir()
 
@@ -187,7 +172,7 @@ func testLoadCountsRunsThrottlesAndFailures(t *testing.T, bin string) {
 }
 
 func testLoadMaxParallelAndNoThrottling(t *testing.T, bin string) {
-	sts, vault := okServer(t), okServer(t)
+	sts, vault := newBackend(t), newBackend(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	res, err := Load(ctx, LoadConfig{N: 3, Binary: bin, STS: sts.URL, Vault: &Vault{URL: vault.URL},
@@ -201,7 +186,7 @@ func testLoadMaxParallelAndNoThrottling(t *testing.T, bin string) {
 }
 
 func testLoadContextCutsItShort(t *testing.T, bin string) {
-	sts, vault := okServer(t), okServer(t)
+	sts, vault := newBackend(t), newBackend(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	res, err := Load(ctx, LoadConfig{N: 4, Binary: bin, STS: sts.URL, Vault: &Vault{URL: vault.URL},
@@ -268,11 +253,6 @@ func TestLoadConfig_inputs(t *testing.T) {
 	assert.Equal(t, "12", in["retry-max-attempts"])
 	assert.Equal(t, "10", in["vault-retry-max-attempts"])
 	assert.Equal(t, "us-east-1", in["aws-region"])
-
-	in = LoadConfig{STSAttempts: 3, VaultAttempts: 4, Region: "eu-west-1"}.inputs(0, "", "")
-	assert.Equal(t, "3", in["retry-max-attempts"])
-	assert.Equal(t, "4", in["vault-retry-max-attempts"])
-	assert.Equal(t, "eu-west-1", in["aws-region"])
 }
 
 func TestCheckLoadRun(t *testing.T) {

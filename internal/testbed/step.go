@@ -22,7 +22,7 @@ const minimalPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 // file-command files, and the files parsed back afterwards as the runner would.
 type Step struct {
 	Binary string
-	Args   []string          // arguments; the runner passes none, a wrapper such as /usr/bin/time needs some
+	Args   []string          // arguments to Binary; the runner passes none, a wrapper such as /usr/bin/time needs some
 	Inputs map[string]string // passed as INPUT_<NAME upper-cased, spaces->'_', HYPHENS KEPT>, e.g. role-to-assume -> INPUT_ROLE-TO-ASSUME
 	Env    map[string]string // extra env (ACTIONS_ID_TOKEN_REQUEST_URL etc.); wins over everything else
 	Dir    string            // holds file_commands/, workspace/ (working dir), home/ (HOME), runner_temp/; "" = a temp dir removed after Run
@@ -51,8 +51,11 @@ type Result struct {
 // error means the step could not run, ctx ended it, or its file commands do not
 // parse (the runner would fail the step) — Result is filled as far as possible.
 func (s Step) Run(ctx context.Context) (Result, error) {
-	if s.Binary == "" && s.Image == "" {
+	switch {
+	case s.Binary == "" && s.Image == "":
 		return Result{}, errors.New("step: Binary and Image are empty")
+	case s.Image != "" && (s.Podman == nil || len(s.Args) > 0):
+		return Result{}, fmt.Errorf("step %s: an image runs with Podman set and no Args", s.Image)
 	}
 	dir := s.Dir
 	if dir == "" {
@@ -88,13 +91,21 @@ func (s Step) Run(ctx context.Context) (Result, error) {
 	var exitErr *exec.ExitError
 	switch {
 	case ctx.Err() != nil:
-		return res, fmt.Errorf("step %s: %w (%v)", s.Binary, ctx.Err(), runErr)
+		return res, fmt.Errorf("step %s: %w (%v)", s.name(), ctx.Err(), runErr)
 	case errors.As(runErr, &exitErr):
 		res.ExitCode = exitErr.ExitCode()
 	case runErr != nil:
-		return res, fmt.Errorf("step %s: %w", s.Binary, runErr)
+		return res, fmt.Errorf("step %s: %w", s.name(), runErr)
 	}
 	return res, res.readFileCommands(l)
+}
+
+// name is what runs: the image, or else the binary.
+func (s Step) name() string {
+	if s.Image != "" {
+		return s.Image
+	}
+	return s.Binary
 }
 
 // environ builds the step's environment: the runner's variables, then the
