@@ -37,9 +37,9 @@ type env struct {
 	dir    string
 	bin    string
 	moto   *testbed.Moto
-	sts    *testbed.LatencyProxy // in front of moto, no added latency: counts requests
+	sts    *testbed.FaultProxy // in front of moto, no fault: counts requests
 	vault  *testbed.Vault
-	slow   *testbed.LatencyProxy // in front of vault
+	slow   *testbed.FaultProxy // in front of vault: delays every request by a round trip
 	tokens *idtokentest.Server
 	caFile string // the token service's CA, for SSL_CERT_FILE
 }
@@ -53,11 +53,14 @@ func run(ctx context.Context, runs int, latency time.Duration, w io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if e.slow, err = testbed.NewLatencyProxy(e.vault.URL, latency); err != nil {
+	if e.slow, err = testbed.NewFaultProxy(e.vault.URL); err != nil {
 		return err
 	}
 	defer e.slow.Close()
-	if e.sts, err = testbed.NewLatencyProxy(e.moto.URL, 0); err != nil {
+	// Both ways' latency at once, before the request is passed on: the
+	// client waits the same round trip.
+	e.slow.SetRandom(1, testbed.Fault{Delay: 2 * latency}, 0)
+	if e.sts, err = testbed.NewFaultProxy(e.moto.URL); err != nil {
 		return err
 	}
 	defer e.sts.Close()
