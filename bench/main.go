@@ -34,14 +34,14 @@ func main() {
 
 // env is everything the flows run against.
 type env struct {
-	dir    string
-	bin    string
-	moto   *testbed.Moto
-	sts    *testbed.FaultProxy // in front of moto, no fault: counts requests
-	vault  *testbed.Vault
-	slow   *testbed.FaultProxy // in front of vault: delays every request by a round trip
-	tokens *idtokentest.Server
-	caFile string // the token service's CA, for SSL_CERT_FILE
+	dir     string
+	bin     string
+	moto    *testbed.Moto
+	sts     *testbed.FaultProxy // in front of moto, no fault: counts requests
+	vault   *testbed.Vault
+	slow    *testbed.FaultProxy // in front of vault: delays every request by a round trip
+	tokens  *idtokentest.Server
+	stepEnv map[string]string // the token service's env, trusting its CA
 }
 
 func run(ctx context.Context, runs int, latency time.Duration, w io.Writer) error {
@@ -160,8 +160,7 @@ func setUp(ctx context.Context) (*env, func(), error) {
 		return nil, cleanup, err
 	}
 	closers = append(closers, e.tokens.Close)
-	e.caFile = filepath.Join(e.dir, "token-ca.pem")
-	if err := os.WriteFile(e.caFile, []byte(e.tokens.CAPEM()), 0o600); err != nil {
+	if e.stepEnv, err = e.tokens.TrustingEnv(e.dir); err != nil {
 		return nil, cleanup, err
 	}
 	vaultBin, err := testbed.FindVault()
@@ -208,11 +207,9 @@ func (e *env) row(ctx context.Context, w io.Writer, name string, inputs map[stri
 	tokensBefore, stsBefore, vaultBefore := len(e.tokens.Requests()), e.sts.Requests(), e.slow.Requests()
 	for i := range runs {
 		report := filepath.Join(e.dir, fmt.Sprintf("time-%d.txt", i))
-		env := e.tokens.Env()
-		env["SSL_CERT_FILE"] = e.caFile
 		// /usr/bin/time passes the environment through untouched; a shell
 		// would drop the INPUT_* names, since they hold hyphens.
-		step := testbed.Step{Binary: "/usr/bin/time", Args: []string{"-v", "-o", report, e.bin}, Inputs: inputs, Env: env}
+		step := testbed.Step{Binary: "/usr/bin/time", Args: []string{"-v", "-o", report, e.bin}, Inputs: inputs, Env: e.stepEnv}
 		res, err := step.Run(ctx)
 		if err != nil {
 			return err

@@ -121,10 +121,8 @@ path "kv1/*" { capabilities = ["read"] }`}},
 // issuer of these tests must be HTTPS.)
 func tlsEnv(t *testing.T, tokens *idtokentest.Server) map[string]string {
 	t.Helper()
-	ca := filepath.Join(t.TempDir(), "token-service-ca.pem")
-	require.NoError(t, os.WriteFile(ca, []byte(tokens.CAPEM()), 0o600))
-	env := tokens.Env()
-	env["SSL_CERT_FILE"] = ca
+	env, err := tokens.TrustingEnv(t.TempDir())
+	require.NoError(t, err)
 	return env
 }
 

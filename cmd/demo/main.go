@@ -56,12 +56,10 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	defer tokens.Close()
-	caFile := filepath.Join(dir, "token-ca.pem")
-	if err := os.WriteFile(caFile, []byte(tokens.CAPEM()), 0o600); err != nil {
+	env, err := tokens.TrustingEnv(dir)
+	if err != nil {
 		return err
 	}
-	env := tokens.Env()
-	env["SSL_CERT_FILE"] = caFile
 
 	inputs := map[string]string{
 		"role-to-assume":    "arn:aws:iam::737236345234:role/gha-oidc-role",

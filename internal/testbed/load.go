@@ -104,8 +104,8 @@ func Load(ctx context.Context, cfg LoadConfig) (LoadResult, error) {
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return LoadResult{}, fmt.Errorf("load: %w", err)
 	}
-	caFile := filepath.Join(dir, "token-service-ca.pem")
-	if err := os.WriteFile(caFile, []byte(cfg.Tokens.CAPEM()), 0o600); err != nil {
+	env, err := cfg.Tokens.TrustingEnv(dir)
+	if err != nil {
 		return LoadResult{}, fmt.Errorf("load: %w", err)
 	}
 	sts, err := NewFaultProxy(cfg.STS)
@@ -121,8 +121,6 @@ func Load(ctx context.Context, cfg LoadConfig) (LoadResult, error) {
 	defer vault.Close()
 	vault.SetRandom(cfg.ThrottleRate, VaultThrottling, cfg.Seed+1)
 
-	env := cfg.Tokens.Env()
-	env["SSL_CERT_FILE"] = caFile
 	parallel := cfg.MaxParallel
 	if parallel <= 0 || parallel > cfg.N {
 		parallel = cfg.N

@@ -10,6 +10,8 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 )
@@ -148,6 +150,20 @@ func (s *Server) Env() map[string]string {
 		"ACTIONS_ID_TOKEN_REQUEST_URL":   s.URL,
 		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": s.RequestToken,
 	}
+}
+
+// TrustingEnv is Env plus SSL_CERT_FILE naming the server's CA, written
+// into dir: a step run with it trusts this HTTPS token service as the
+// action trusts GitHub's, through the system's roots. (Vault verifies the
+// tokens against the issuer over HTTPS, so tests with Vault need it.)
+func (s *Server) TrustingEnv(dir string) (map[string]string, error) {
+	ca := filepath.Join(dir, "token-service-ca.pem")
+	if err := os.WriteFile(ca, []byte(s.CAPEM()), 0o600); err != nil {
+		return nil, err
+	}
+	env := s.Env()
+	env["SSL_CERT_FILE"] = ca
+	return env, nil
 }
 
 // SetClaims replaces the override claims for tokens issued from now on, so
