@@ -193,6 +193,8 @@ func TestBuild_Invalid(t *testing.T) {
 		{"role_name_too_long", map[string]string{"role-to-assume": "arn:aws:iam::111122223333:role/" + strings.Repeat("r", 65), "aws-region": "us-east-1"}, "role-to-assume", "role/NAME"},
 		{"endpoint_with_a_password_is_redacted", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "sts-endpoint": "https://hunter2:x@sts.example.com"}, "sts-endpoint", "https://REDACTED@sts.example.com"},
 		{"endpoint_without_a_scheme_hides_its_password", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "sts-endpoint": "u:hunter2@sts.example.com"}, "sts-endpoint", `"REDACTED@sts.example.com"`},
+		{"endpoint_password_holding_a_question_mark", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "sts-endpoint": "u:hun?ter2@sts.example.com:port"}, "sts-endpoint", `"REDACTED@sts.example.com:port"`},
+		{"endpoint_password_holding_a_scheme_separator", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "sts-endpoint": "u:hunter2://x@sts.example.com:port"}, "sts-endpoint", `"REDACTED@sts.example.com:port"`},
 		{"endpoint_with_a_query", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "sts-endpoint": "https://sts.example.com/?x=1"}, "sts-endpoint", "no user:password@"},
 		{"inline_policy_not_json", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "inline-session-policy": "{Version: 1}"}, "inline-session-policy", "JSON object"},
 		{"inline_policy_too_long", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "inline-session-policy": `{"x":"` + strings.Repeat("a", 2100) + `"}`}, "inline-session-policy", "at most 2048"},

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/federate-action/federate/internal/inputs"
@@ -34,27 +35,31 @@ func serverURL(input, raw, example string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
-// withoutCredentials shows u with any user info, query and fragment
-// replaced: a token is often passed as the user name, not the password.
+// schemePattern is a URL scheme (RFC 3986): what may stay in sight.
+var schemePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
+
 // redactText shows a value that is not a URL the parser understood, such
 // as "user:password@host" with no scheme (which parses as the scheme
-// "user"): everything up to its last '@' and from its first '?' or '#' on
-// is replaced, since either may hold a credential.
+// "user"): everything up to its last '@' (after a scheme), then from its
+// first '?' or '#' on, is replaced, since either may hold a credential.
+// The '@' goes first: a password may hold a '?'.
 func redactText(raw string) string {
 	shown := raw
-	if i := strings.IndexAny(shown, "?#"); i >= 0 {
-		shown = shown[:i] + "?REDACTED"
-	}
 	if i := strings.LastIndex(shown, "@"); i >= 0 {
 		prefix := ""
-		if scheme, _, ok := strings.Cut(shown[:i], "://"); ok {
+		if scheme, _, ok := strings.Cut(shown[:i], "://"); ok && schemePattern.MatchString(scheme) {
 			prefix = scheme + "://"
 		}
 		shown = prefix + "REDACTED@" + shown[i+1:]
 	}
+	if i := strings.IndexAny(shown, "?#"); i >= 0 {
+		shown = shown[:i] + "?REDACTED"
+	}
 	return shown
 }
 
+// withoutCredentials shows u with any user info, query and fragment
+// replaced: a token is often passed as the user name, not the password.
 func withoutCredentials(u *url.URL) string {
 	c := *u
 	if c.User != nil {
