@@ -167,17 +167,10 @@ func setUp(ctx context.Context) (*env, func(), error) {
 	if err != nil {
 		return nil, cleanup, err
 	}
-	vaultDir := filepath.Join(e.dir, "vault")
-	if err := os.Mkdir(vaultDir, 0o700); err != nil {
-		return nil, cleanup, err
-	}
-	if e.vault, err = testbed.StartVault(ctx, vaultBin, vaultDir, nil); err != nil {
+	if e.vault, err = testbed.StartTutorialVault(ctx, vaultBin, filepath.Join(e.dir, "vault"), e.tokens); err != nil {
 		return nil, cleanup, err
 	}
 	closers = append(closers, func() { _ = e.vault.Stop() })
-	if err := e.vault.ConfigureTutorial(ctx, e.tokens.Issuer, e.tokens.CAPEM(), "octo-org"); err != nil {
-		return nil, cleanup, err
-	}
 	for i := range 50 {
 		body := map[string]any{"data": map[string]any{"value": fmt.Sprintf("value-%d", i)}}
 		if _, err := e.vault.API(ctx, "POST", fmt.Sprintf("secret/data/bench/p%d", i), body); err != nil {

@@ -59,10 +59,10 @@ func vaultServer(t *testing.T) (string, *testbed.Vault, *idtokentest.Server) {
 			vaultErr = err
 			return
 		}
-		if vault, vaultErr = testbed.StartVault(ctx, vaultBin, dir, nil); vaultErr != nil {
+		if vault, vaultErr = testbed.StartTutorialVault(ctx, vaultBin, dir, vaultTokens); vaultErr != nil {
 			return
 		}
-		vaultErr = configureVault(ctx, vault, vaultTokens)
+		vaultErr = configureVault(ctx, vault)
 	})
 	require.NoError(t, vaultErr, "starting Vault (build it with tools/vault/build.sh)")
 	return bin, vault, vaultTokens
@@ -74,10 +74,9 @@ type call struct {
 	body         any
 }
 
-func configureVault(ctx context.Context, v *testbed.Vault, tokens *idtokentest.Server) error {
-	if err := v.ConfigureTutorial(ctx, tokens.Issuer, tokens.CAPEM(), tutorialOwner); err != nil {
-		return err
-	}
+// configureVault adds to the tutorial's set-up the mounts, policies and
+// secrets the tests read.
+func configureVault(ctx context.Context, v *testbed.Vault) error {
 	calls := []call{
 		// The tutorial's policy, extended to the KV v1 mount below.
 		{"PUT", "sys/policies/acl/" + tutorialRole, map[string]any{"policy": testbed.TutorialPolicy + `

@@ -78,17 +78,10 @@ func run(ctx context.Context, cfg testbed.LoadConfig, w io.Writer) (ok bool, err
 		return false, err
 	}
 	defer cfg.Tokens.Close()
-	vaultDir := filepath.Join(dir, "vault")
-	if err := os.Mkdir(vaultDir, 0o700); err != nil {
-		return false, err
-	}
-	if cfg.Vault, err = testbed.StartVault(ctx, vaultBin, vaultDir, nil); err != nil {
+	if cfg.Vault, err = testbed.StartTutorialVault(ctx, vaultBin, filepath.Join(dir, "vault"), cfg.Tokens); err != nil {
 		return false, err
 	}
 	defer func() { _ = cfg.Vault.Stop() }()
-	if err := cfg.Vault.ConfigureTutorial(ctx, cfg.Tokens.Issuer, cfg.Tokens.CAPEM(), owner); err != nil {
-		return false, err
-	}
 	cfg.Dir = filepath.Join(dir, "runs")
 	if err := os.Mkdir(cfg.Dir, 0o700); err != nil {
 		return false, err

@@ -107,19 +107,7 @@ func startVault(ctx context.Context, dir string, tokens *idtokentest.Server) (*t
 	if err != nil {
 		return nil, err
 	}
-	vaultDir := filepath.Join(dir, "vault")
-	if err := os.Mkdir(vaultDir, 0o700); err != nil {
-		return nil, err
-	}
-	v, err := testbed.StartVault(ctx, bin, vaultDir, nil)
-	if err != nil {
-		return nil, err
-	}
-	if err := v.ConfigureTutorial(ctx, tokens.Issuer, tokens.CAPEM(), "octo-org"); err != nil {
-		_ = v.Stop()
-		return nil, err
-	}
-	return v, nil
+	return testbed.StartTutorialVault(ctx, bin, filepath.Join(dir, "vault"), tokens)
 }
 
 func show(w io.Writer, entries []runnertest.Entry) {

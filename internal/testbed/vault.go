@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/federate-action/federate/internal/idtoken/idtokentest"
 )
 
 // ErrVaultMissing is returned (wrapped) when no Vault binary is built yet.
@@ -210,26 +212,40 @@ const (
 	TutorialPolicy = `path "secret/*" { capabilities = ["read"] }`
 )
 
-// ConfigureTutorial configures Vault exactly as the tutorial does: jwt auth
-// trusting issuer (an HTTPS issuer with the given CA), the tutorial's
-// policy, a role bound by glob to repo:<owner>/* with user_claim
-// repository, and secret/aws accessKey=test. audiences are the role's
-// bound_audiences (the tutorial relies on GitHub's default,
-// https://github.com/<owner>).
-func (v *Vault) ConfigureTutorial(ctx context.Context, issuer, caPEM, owner string, audiences ...string) error {
-	if len(audiences) == 0 {
-		audiences = []string{"https://github.com/" + owner}
+// StartTutorialVault starts a dev server from bin with its state in dir
+// (created if need be) and configures it with ConfigureTutorial.
+func StartTutorialVault(ctx context.Context, bin, dir string, tokens *idtokentest.Server) (*Vault, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("start vault: %w", err)
 	}
+	v, err := StartVault(ctx, bin, dir, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.ConfigureTutorial(ctx, tokens); err != nil {
+		_ = v.Stop()
+		return nil, err
+	}
+	return v, nil
+}
+
+// ConfigureTutorial configures Vault exactly as the tutorial does for the
+// jobs of tokens' server: jwt auth trusting its issuer (over HTTPS, with its
+// CA), the tutorial's policy, a role bound by glob to repo:<owner>/* with
+// user_claim repository and GitHub's default audience,
+// https://github.com/<owner>, and secret/aws accessKey=test.
+func (v *Vault) ConfigureTutorial(ctx context.Context, tokens *idtokentest.Server) error {
+	issuer, owner := tokens.Issuer, tokens.Owner()
 	calls := []struct {
 		method, path string
 		body         any
 	}{
 		{"POST", "sys/auth/jwt", map[string]any{"type": "jwt"}},
-		{"POST", "auth/jwt/config", map[string]any{"oidc_discovery_url": issuer, "bound_issuer": issuer, "oidc_discovery_ca_pem": caPEM}},
+		{"POST", "auth/jwt/config", map[string]any{"oidc_discovery_url": issuer, "bound_issuer": issuer, "oidc_discovery_ca_pem": tokens.CAPEM()}},
 		{"PUT", "sys/policies/acl/" + TutorialRole, map[string]any{"policy": TutorialPolicy}},
 		{"POST", "auth/jwt/role/" + TutorialRole, map[string]any{"role_type": "jwt", "user_claim": "repository",
 			"bound_claims_type": "glob", "bound_claims": map[string]any{"sub": "repo:" + owner + "/*"},
-			"bound_audiences": audiences, "policies": []string{TutorialRole}}},
+			"bound_audiences": []string{"https://github.com/" + owner}, "policies": []string{TutorialRole}}},
 		{"POST", "secret/data/aws", map[string]any{"data": map[string]any{"accessKey": "test"}}},
 	}
 	for _, c := range calls {

@@ -140,6 +140,9 @@ func (s *Server) CAPEM() string {
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}))
 }
 
+// Owner is the repository owner the tokens name (sub: repo:<owner>/...).
+func (s *Server) Owner() string { return s.owner }
+
 // Client returns an HTTP client that trusts the server's certificate.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
