@@ -1,15 +1,16 @@
-# The commands a newcomer needs. `make test` is CI's test command; CI
-# (.ci/run) also lints, fuzzes and requires the container tests to run.
+# The commands a newcomer needs. `make test` is CI's test command: on a new
+# machine it first installs and builds what the tests need (tools/setup.sh).
+# CI (.ci/run) also lints, fuzzes and requires the container tests to run.
 .PHONY: test test-short demo lint build
 
 test:
-	go test -race -shuffle=on -count=1 ./...
+	bash tools/test.sh
 
 test-short:
 	go test -short ./...
 
 demo:
-	go run ./cmd/demo
+	bash -c 'source tools/setup.sh && go run ./cmd/demo'
 
 lint:
 	test -z "$$(gofmt -l .)"
