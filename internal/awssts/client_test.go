@@ -23,9 +23,15 @@ import (
 
 const roleARN = "arn:aws:iam::111122223333:role/ci"
 
-// assume runs Assume against handler with up to 3 quick attempts and
-// returns the error and every retry's log text.
-func assume(t *testing.T, handler http.HandlerFunc) (error, []string, int32) {
+// outcome is what one Assume did.
+type outcome struct {
+	logged   []string // every retry's log text
+	requests int32
+	err      error
+}
+
+// assume runs Assume against handler with up to 3 quick attempts.
+func assume(t *testing.T, handler http.HandlerFunc) outcome {
 	t.Helper()
 	var requests atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -39,7 +45,7 @@ func assume(t *testing.T, handler http.HandlerFunc) (error, []string, int32) {
 	c := awssts.New(awssts.Options{Region: "us-east-1", Endpoint: srv.URL, HTTP: srv.Client()})
 	tokens := func(context.Context) (secret.String, error) { return secret.New("e30.e30.sig"), nil }
 	_, err := c.Assume(context.Background(), awssts.Request{RoleARN: roleARN, SessionName: "s", Duration: time.Hour}, tokens, policy)
-	return err, logged, requests.Load()
+	return outcome{logged: logged, requests: requests.Load(), err: err}
 }
 
 // STS's code and message are shown shortened, between characters: a
@@ -48,7 +54,7 @@ func TestAssume_ShortensWhatSTSSays(t *testing.T) {
 	t.Parallel()
 	long := "a" + strings.Repeat("é", 20<<10)
 	var calls atomic.Int32
-	err, logged, _ := assume(t, func(w http.ResponseWriter, _ *http.Request) {
+	got := assume(t, func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		code := "AccessDenied"
 		if calls.Add(1) == 1 {
@@ -57,14 +63,14 @@ func TestAssume_ShortensWhatSTSSays(t *testing.T) {
 		_, _ = io.WriteString(w, testbed.STSError(code, long))
 	})
 
-	require.Len(t, logged, 1, "the throttled attempt is retried")
-	for _, text := range append(logged, err.Error()) {
+	require.Len(t, got.logged, 1, "the throttled attempt is retried")
+	for _, text := range append(got.logged, got.err.Error()) {
 		assert.Less(t, len(text), 4<<10)
 		assert.True(t, utf8.ValidString(text), "no character is split")
 		assert.Contains(t, text, "a"+strings.Repeat("é", redact300-1)+"... (")
 	}
 	var denied *awssts.DeniedError
-	require.ErrorAs(t, err, &denied)
+	require.ErrorAs(t, got.err, &denied)
 }
 
 // redact300 is redact.MaxRunes, written out so the test reads alone.
@@ -77,7 +83,7 @@ func TestAssume_RefusesAnOversizedAnswer(t *testing.T) {
 	for _, status := range []int{http.StatusOK, http.StatusServiceUnavailable} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
 			t.Parallel()
-			err, logged, requests := assume(t, func(w http.ResponseWriter, _ *http.Request) {
+			got := assume(t, func(w http.ResponseWriter, _ *http.Request) {
 				w.WriteHeader(status)
 				chunk := []byte(strings.Repeat("x", 64<<10))
 				for range 100 << 20 / len(chunk) {
@@ -87,11 +93,11 @@ func TestAssume_RefusesAnOversizedAnswer(t *testing.T) {
 				}
 			})
 			var tooBig *bodylimit.Error
-			require.ErrorAs(t, err, &tooBig)
-			assert.Empty(t, logged, "not retried")
-			assert.EqualValues(t, 1, requests)
-			assert.Contains(t, err.Error(), "more than 1 MiB")
-			assert.Less(t, len(err.Error()), 1000)
+			require.ErrorAs(t, got.err, &tooBig)
+			assert.Empty(t, got.logged, "not retried")
+			assert.EqualValues(t, 1, got.requests)
+			assert.Contains(t, got.err.Error(), "more than 1 MiB")
+			assert.Less(t, len(got.err.Error()), 1000)
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/federate-action/federate/internal/redact"
 )
@@ -16,21 +17,30 @@ import (
 type Limit struct {
 	Server string // who should have answered: "STS", "Vault"
 	Bytes  int64  // the most read of one answer's body
-	Hint   string // what to check, e.g. "check sts-endpoint"
+	// Total, if not 0, is the most read of all answers through one
+	// Transport together: answers are kept until the step ends, so a
+	// bound per answer alone does not bound memory when many are read.
+	Total int64
+	Hint  string // what to check, e.g. "check sts-endpoint"
 }
 
 // Error is an answer larger than its limit. It is not transient: a server
 // that sent too much once will send too much again.
 type Error struct {
 	Limit
-	Method string
-	URL    string // redacted
-	Status int
+	Method   string
+	URL      string // redacted
+	Status   int
+	Together bool // Total was passed, not Bytes
 }
 
 var _ error = (*Error)(nil)
 
 func (e *Error) Error() string {
+	if e.Together {
+		return fmt.Sprintf("%s's answers came to more than %s together, the most read from it in one step (at %s %s): %s",
+			e.Server, size(e.Total), e.Method, e.URL, e.Hint)
+	}
 	return fmt.Sprintf("%s answered %s %s with HTTP %d and more than %s, the most read from it: %s",
 		e.Server, e.Method, e.URL, e.Status, size(e.Bytes), e.Hint)
 }
@@ -54,8 +64,11 @@ func size(n int64) string {
 
 // Wrap replaces resp's body with one that reads at most l.Bytes and then
 // fails with an *Error instead of reading on. An answer that declares a
-// larger Content-Length fails at its first read.
-func Wrap(resp *http.Response, l Limit) {
+// larger Content-Length fails at its first read. l.Total is not checked.
+func Wrap(resp *http.Response, l Limit) { wrap(resp, l, nil) }
+
+// wrap is Wrap, adding what is read to total if not nil.
+func wrap(resp *http.Response, l Limit, total *atomic.Int64) {
 	if resp.Body == nil || resp.Body == http.NoBody {
 		return
 	}
@@ -67,14 +80,15 @@ func Wrap(resp *http.Response, l Limit) {
 	if resp.ContentLength > l.Bytes {
 		left = -1
 	}
-	resp.Body = &body{ReadCloser: resp.Body, left: left, err: e}
+	resp.Body = &body{ReadCloser: resp.Body, left: left, err: e, total: total}
 }
 
 // body is an answer's body that may hold at most left more bytes.
 type body struct {
 	io.ReadCloser
-	left int64
-	err  *Error
+	left  int64
+	err   *Error
+	total *atomic.Int64 // read through the Transport so far; nil: not counted
 }
 
 // Read reads one byte past the limit, to tell an answer of exactly the
@@ -91,13 +105,19 @@ func (b *body) Read(p []byte) (int, error) {
 	if b.left < 0 {
 		return n - 1, b.err
 	}
+	if b.total != nil && b.err.Total > 0 && b.total.Add(int64(n)) > b.err.Total {
+		b.left, b.err.Together = -1, true
+		return 0, b.err
+	}
 	return n, err
 }
 
-// Transport bounds the body of every answer Base returns.
+// Transport bounds the body of every answer Base returns, and all of
+// them together if Limit.Total is set. It must not be copied once used.
 type Transport struct {
 	Base  http.RoundTripper
 	Limit Limit
+	read  atomic.Int64
 }
 
 // RoundTrip sends req with Base and bounds the answer's body.
@@ -106,7 +126,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return resp, err
 	}
-	Wrap(resp, t.Limit)
+	wrap(resp, t.Limit, &t.read)
 	return resp, nil
 }
 

@@ -102,3 +102,27 @@ func TestTransport_PassesErrorsThrough(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestTransport_BoundsAllAnswersTogether(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.Copy(w, io.LimitReader(endless{}, 600))
+	}))
+	t.Cleanup(srv.Close)
+	l := bodylimit.Limit{Server: "Vault", Bytes: 1 << 10, Total: 1 << 10, Hint: "check vault-url"}
+	c := bodylimit.Client(srv.Client(), l)
+	get := func() error {
+		resp, err := c.Get(srv.URL + "/v1/secret/data/x")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		_, err = io.ReadAll(resp.Body)
+		return err
+	}
+
+	require.NoError(t, get(), "600 bytes of 1 KiB")
+	err := get()
+	var tooBig *bodylimit.Error
+	require.ErrorAs(t, err, &tooBig)
+	assert.True(t, tooBig.Together)
+	assert.Equal(t, "Vault's answers came to more than 1 KiB together, the most read from it in one step (at GET "+srv.URL+"/v1/secret/data/x): check vault-url", err.Error())
+}
