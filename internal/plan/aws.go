@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/federate-action/federate/internal/inputs"
-	"github.com/federate-action/federate/internal/redact"
 )
 
 // AWSPlan is one validated AssumeRoleWithWebIdentity call and what to do
@@ -182,13 +181,13 @@ func inlinePolicy(raw string) (string, error) {
 		if err == nil {
 			err = errors.New("null is not a policy")
 		}
-		return "", &inputs.Error{Input: "inline-session-policy", Value: redact.Shorten(raw),
+		return "", &inputs.Error{Input: "inline-session-policy", Value: raw,
 			Hint: "use an IAM policy document as a JSON object (" + err.Error() + ")"}
 	}
 	var packed bytes.Buffer
 	_ = json.Compact(&packed, []byte(raw)) // cannot fail: raw was just decoded
 	if packed.Len() > maxInlinePolicy {
-		return "", &inputs.Error{Input: "inline-session-policy", Value: redact.Shorten(raw),
+		return "", &inputs.Error{Input: "inline-session-policy", Value: raw,
 			Hint: fmt.Sprintf("the policy is %d characters without white space; STS takes at most %d", packed.Len(), maxInlinePolicy)}
 	}
 	return packed.String(), nil
