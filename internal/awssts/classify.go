@@ -6,6 +6,7 @@ import (
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/federate-action/federate/internal/bodylimit"
 	"github.com/federate-action/federate/internal/retry"
 )
 
@@ -39,6 +40,11 @@ type classifier struct {
 
 // transient decides from error types and codes, never from message text.
 func (c *classifier) transient(err error) bool {
+	// An answer too large to be STS's, even with a 503, is not a fault
+	// that passes: whatever sent it will send it again.
+	if errors.As(err, new(*bodylimit.Error)) {
+		return false
+	}
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		code := api.ErrorCode()

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
 
+	"github.com/federate-action/federate/internal/bodylimit"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
 )
@@ -48,13 +49,18 @@ type Options struct {
 	HTTP     *http.Client
 }
 
+// answerLimit bounds what is read of one STS answer: credentials and an
+// ARN, or an error document, are a few KiB. A larger answer is not STS's.
+var answerLimit = bodylimit.Limit{Server: "STS", Bytes: 1 << 20,
+	Hint: "STS answers in a few KiB; check sts-endpoint and the job's proxy settings (HTTPS_PROXY)"}
+
 // New returns a client that signs nothing (AssumeRoleWithWebIdentity needs
 // no credentials) and never retries by itself: Assume owns the retries so
 // each attempt can use a fresh ID token.
 func New(o Options) *Client {
 	opts := sts.Options{
 		Region:      o.Region,
-		HTTPClient:  o.HTTP,
+		HTTPClient:  bodylimit.Client(o.HTTP, answerLimit),
 		Credentials: aws.AnonymousCredentials{},
 		Retryer:     aws.NopRetryer{},
 		AppID:       "federate",
@@ -105,7 +111,7 @@ func (c *Client) assumeOnce(ctx context.Context, req Request, token secret.Strin
 	}
 	out, err := c.api.AssumeRoleWithWebIdentity(ctx, in)
 	if err != nil {
-		return Credentials{}, err
+		return Credentials{}, callError{err}
 	}
 	if out.Credentials == nil || out.AssumedRoleUser == nil {
 		return Credentials{}, fmt.Errorf("STS answered without credentials for %s", req.RoleARN)

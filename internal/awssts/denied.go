@@ -8,7 +8,9 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 
+	"github.com/federate-action/federate/internal/bodylimit"
 	"github.com/federate-action/federate/internal/idtoken"
+	"github.com/federate-action/federate/internal/redact"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
 )
@@ -89,15 +91,20 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("assuming %s: %s; %s", e.RoleARN, describe(e.Err), e.Hint)
 }
 
-// describe says what STS answered: its code, message and request id. The
-// SDK's own text adds the operation name and "exceeded maximum number of
-// attempts, 1", which is misleading next to our retries.
+// describe says what STS answered: its code, message and request id, each
+// shortened, since whoever answered chose their length. The SDK's own text
+// adds the operation name and "exceeded maximum number of attempts, 1",
+// which is misleading next to our retries.
 func describe(err error) string {
+	var tooBig *bodylimit.Error
+	if errors.As(err, &tooBig) {
+		return tooBig.Error()
+	}
 	var api smithy.APIError
 	if !errors.As(err, &api) {
-		return err.Error()
+		return redact.Shorten(err.Error())
 	}
-	s := "STS answered " + api.ErrorCode() + ": " + api.ErrorMessage()
+	s := "STS answered " + redact.Shorten(api.ErrorCode()) + ": " + redact.Shorten(api.ErrorMessage())
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) && re.ServiceRequestID() != "" {
 		s += " (request id " + re.ServiceRequestID() + ")"
@@ -114,6 +121,14 @@ func (e *Error) Unwrap() error { return e.Err }
 // Title is the annotation title.
 func (e *Error) Title() string { return "Cannot assume " + e.RoleARN }
 
+// callError is one failed call to STS. It keeps the SDK's error for
+// errors.As but shows describe's text: the SDK's own holds STS's message
+// whole, and a retry's log line prints it.
+type callError struct{ err error }
+
+func (e callError) Error() string { return describe(e.err) }
+func (e callError) Unwrap() error { return e.err }
+
 // explain turns a final STS failure into the error the user sees.
 func explain(err error, roleARN string, token secret.String) error {
 	var api smithy.APIError
@@ -129,7 +144,7 @@ func explain(err error, roleARN string, token secret.String) error {
 	return &DeniedError{
 		RoleARN: roleARN,
 		Code:    api.ErrorCode(),
-		Message: api.ErrorMessage(),
+		Message: redact.Shorten(api.ErrorMessage()),
 		Claims:  claims,
 		Err:     err,
 	}

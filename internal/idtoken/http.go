@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/federate-action/federate/internal/bodylimit"
+	"github.com/federate-action/federate/internal/redact"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
 )
@@ -26,13 +28,19 @@ type HTTP struct {
 	Client       *http.Client
 }
 
-// maxBody bounds what is read from the token service (as the toolkit does).
+// maxBody bounds what is read from the token service (as the toolkit
+// does): its answer is one JWT, a few KiB.
 const maxBody = 64 << 10
+
+// answerLimit refuses a larger answer instead of parsing its first
+// maxBody bytes, which would fail as malformed and be retried in vain.
+var answerLimit = bodylimit.Limit{Server: "the runner's ID token service", Bytes: maxBody,
+	Hint: "its answer is one token of a few KiB; check ACTIONS_ID_TOKEN_REQUEST_URL and the job's proxy settings (HTTPS_PROXY)"}
 
 // StatusError is a non-200 answer from the token service.
 type StatusError struct {
 	StatusCode int
-	Body       string        // at most 200 bytes; the service never echoes a token
+	Body       string        // shortened by redact.Shorten; the service never echoes a token
 	Wait       time.Duration // the answer's Retry-After, 0 if none
 }
 
@@ -75,15 +83,18 @@ func (h *HTTP) Token(ctx context.Context, audience string) (secret.String, error
 		if errors.As(err, &uerr) {
 			err = uerr.Err
 		}
-		return secret.String{}, fmt.Errorf("requesting an ID token from %s: %w", redact(u), err)
+		return secret.String{}, fmt.Errorf("requesting an ID token from %s: %w", redact.URL(u), err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if resp.StatusCode != http.StatusOK {
+		// Only the start of a refusal is shown: its status decides.
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		return secret.String{}, &StatusError{StatusCode: resp.StatusCode, Body: redact.Shorten(string(body)), Wait: retryAfter(resp.Header.Get("Retry-After"))}
+	}
+	bodylimit.Wrap(resp, answerLimit)
+	body, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return secret.String{}, fmt.Errorf("reading the ID token response: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return secret.String{}, &StatusError{StatusCode: resp.StatusCode, Body: shorten(string(body)), Wait: retryAfter(resp.Header.Get("Retry-After"))}
 	}
 	var doc struct {
 		Value string `json:"value"`
@@ -118,19 +129,4 @@ func retryAfter(v string) time.Duration {
 		return max(time.Until(t), 0)
 	}
 	return 0
-}
-
-// redact drops the query (it may carry run identifiers) from u for errors.
-func redact(u *url.URL) string {
-	c := *u
-	c.RawQuery, c.User = "", nil
-	return c.String()
-}
-
-func shorten(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 200 {
-		return s[:200] + "..."
-	}
-	return s
 }

@@ -2,15 +2,20 @@ package idtoken_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/federate-action/federate/internal/bodylimit"
 	"github.com/federate-action/federate/internal/idtoken"
+	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
 )
 
@@ -81,4 +86,48 @@ func TestHTTP_KeepsTheRetryAfterOfAThrottledAnswer(t *testing.T) {
 	var se *idtoken.StatusError
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, 2*time.Second, se.RetryAfter())
+}
+
+// A token service (or a proxy in its place) that answers without end is
+// refused after 64 KiB, once: asking again would get the same answer.
+func TestHTTP_RefusesAnOversizedAnswer(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, `{"value":"`)
+		chunk := []byte(strings.Repeat("x", 64<<10))
+		for range 100 << 20 / len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	h := &idtoken.HTTP{URL: srv.URL + "/idtoken?api-version=2.0", RequestToken: secret.New("rt"), Client: srv.Client()}
+	_, err := h.Token(context.Background(), "")
+
+	var tooBig *bodylimit.Error
+	require.ErrorAs(t, err, &tooBig)
+	assert.False(t, retry.Temporary(err), "not worth another attempt")
+	assert.Contains(t, err.Error(), "more than 64 KiB")
+	assert.Contains(t, err.Error(), "/idtoken?REDACTED", "the query is not shown")
+	assert.Less(t, len(err.Error()), 1000)
+}
+
+// A refusal's body is shortened by characters: a cut inside a multi-byte
+// character would put invalid UTF-8 into the log.
+func TestHTTP_ShortensARefusalBetweenCharacters(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, "a"+strings.Repeat("é", 100<<10))
+	}))
+	defer srv.Close()
+	h := &idtoken.HTTP{URL: srv.URL + "/idtoken?api-version=2.0", RequestToken: secret.New("rt"), Client: srv.Client()}
+	_, err := h.Token(context.Background(), "")
+
+	var se *idtoken.StatusError
+	require.ErrorAs(t, err, &se)
+	assert.True(t, utf8.ValidString(se.Body), "no character is split")
+	assert.Equal(t, "a"+strings.Repeat("é", 299), strings.TrimSuffix(se.Body, se.Body[strings.Index(se.Body, "..."):]))
+	assert.Contains(t, se.Body, "more bytes not shown", "the cut is marked")
 }

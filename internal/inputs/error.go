@@ -1,6 +1,10 @@
 package inputs
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/federate-action/federate/internal/redact"
+)
 
 // Error is an input that cannot be used. It names the input, the value
 // (unless the input holds a secret) and how to fix it.
@@ -20,7 +24,8 @@ func (e *Error) Error() string {
 	case e.Value == "":
 		return fmt.Sprintf("input %s is required: %s", e.Input, e.Hint)
 	}
-	return fmt.Sprintf("input %s has an invalid value %q: %s", e.Input, e.Value, e.Hint)
+	// A value can be as long as the workflow makes it: shown shortened.
+	return fmt.Sprintf("input %s has an invalid value %q: %s", e.Input, redact.Shorten(e.Value), e.Hint)
 }
 
 // Title is the annotation title: the input's name, so the user knows which

@@ -1,6 +1,7 @@
 package inputs_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,4 +75,21 @@ func TestError_HidesASecretValue(t *testing.T) {
 	e := &inputs.Error{Input: "vault-client-key", Value: "hunter2", Secret: true, Hint: "use a PEM key"}
 	assert.NotContains(t, e.Error(), "hunter2")
 	assert.Equal(t, "Invalid input vault-client-key", e.Title())
+}
+
+func TestError_ShowsAValueShortened(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, value, want string
+	}{
+		{"short_value_is_shown_whole", "us-east-9", `"us-east-9"`},
+		{"long_value_is_cut_between_characters", strings.Repeat("é", 100<<10), `"` + strings.Repeat("é", 300) + `... (204200 more bytes not shown)"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := &inputs.Error{Input: "inline-session-policy", Value: tt.value, Hint: "use a JSON object"}
+			assert.Equal(t, "input inline-session-policy has an invalid value "+tt.want+": use a JSON object", e.Error())
+		})
+	}
 }

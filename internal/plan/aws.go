@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/federate-action/federate/internal/inputs"
 )
@@ -182,13 +181,13 @@ func inlinePolicy(raw string) (string, error) {
 		if err == nil {
 			err = errors.New("null is not a policy")
 		}
-		return "", &inputs.Error{Input: "inline-session-policy", Value: abbreviate(raw),
+		return "", &inputs.Error{Input: "inline-session-policy", Value: raw,
 			Hint: "use an IAM policy document as a JSON object (" + err.Error() + ")"}
 	}
 	var packed bytes.Buffer
 	_ = json.Compact(&packed, []byte(raw)) // cannot fail: raw was just decoded
 	if packed.Len() > maxInlinePolicy {
-		return "", &inputs.Error{Input: "inline-session-policy", Value: abbreviate(raw),
+		return "", &inputs.Error{Input: "inline-session-policy", Value: raw,
 			Hint: fmt.Sprintf("the policy is %d characters without white space; STS takes at most %d", packed.Len(), maxInlinePolicy)}
 	}
 	return packed.String(), nil
@@ -239,14 +238,4 @@ func resolveInWorkspace(path, workspace string) string {
 		return path
 	}
 	return filepath.Join(workspace, path)
-}
-
-// abbreviate keeps error messages one screen long, cutting between
-// characters, never inside one.
-func abbreviate(s string) string {
-	const max = 80
-	if utf8.RuneCountInString(s) <= max {
-		return s
-	}
-	return string([]rune(s)[:max]) + "..."
 }

@@ -8,10 +8,10 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/federate-action/federate/internal/inputs"
+	"github.com/federate-action/federate/internal/redact"
 )
 
 // serverURL accepts an https URL, or http only for a loopback host: a
@@ -21,55 +21,18 @@ import (
 func serverURL(input, raw, example string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return "", &inputs.Error{Input: input, Value: redactText(raw), Hint: "use an https URL such as " + example}
+		return "", &inputs.Error{Input: input, Value: redact.RawURL(raw), Hint: "use an https URL such as " + example}
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", &inputs.Error{Input: input, Value: withoutCredentials(u),
+		return "", &inputs.Error{Input: input, Value: redact.URL(u),
 			Hint: "give scheme, host, port and path only: no user:password@, ?query or #fragment"}
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return "", &inputs.Error{Input: input, Value: withoutCredentials(u),
+		return "", &inputs.Error{Input: input, Value: redact.URL(u),
 			Hint: "use https: plain http is allowed only for a loopback address, since tokens would cross the network unencrypted"}
 	}
 	// u.String() normalises the scheme's case (HTTPS://): what the clients get is canonical.
 	return strings.TrimRight(u.String(), "/"), nil
-}
-
-// schemePattern is a URL scheme (RFC 3986): what may stay in sight.
-var schemePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
-
-// redactText shows a value that is not a URL the parser understood, such
-// as "user:password@host" with no scheme (which parses as the scheme
-// "user"): everything up to its last '@' (after a scheme), then from its
-// first '?' or '#' on, is replaced, since either may hold a credential.
-// The '@' goes first: a password may hold a '?'.
-func redactText(raw string) string {
-	shown := raw
-	if i := strings.LastIndex(shown, "@"); i >= 0 {
-		prefix := ""
-		if scheme, _, ok := strings.Cut(shown[:i], "://"); ok && schemePattern.MatchString(scheme) {
-			prefix = scheme + "://"
-		}
-		shown = prefix + "REDACTED@" + shown[i+1:]
-	}
-	if i := strings.IndexAny(shown, "?#"); i >= 0 {
-		shown = shown[:i] + "?REDACTED"
-	}
-	return shown
-}
-
-// withoutCredentials shows u with any user info, query and fragment
-// replaced: a token is often passed as the user name, not the password.
-func withoutCredentials(u *url.URL) string {
-	c := *u
-	if c.User != nil {
-		c.User = url.User("REDACTED")
-	}
-	if c.RawQuery != "" {
-		c.RawQuery = "REDACTED"
-	}
-	c.Fragment = ""
-	return c.String()
 }
 
 func vaultTLS(r *inputs.Reader) (TLSPlan, error) {

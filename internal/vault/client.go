@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/vault/api"
 
+	"github.com/federate-action/federate/internal/bodylimit"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
 )
@@ -66,6 +67,7 @@ func New(o Options) (*Client, error) {
 		}},
 		MaxRetries: 0, // Client retries, so that a login attempt can use a fresh ID token
 	}
+	cfg.HttpClient.Transport = &bodylimit.Transport{Base: cfg.HttpClient.Transport, Limit: answerLimit}
 	c, err := api.NewClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("configuring the Vault client (check the job's VAULT_* environment variables): %w", err)

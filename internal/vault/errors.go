@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/vault/api"
 
 	"github.com/federate-action/federate/internal/idtoken"
+	"github.com/federate-action/federate/internal/redact"
 	"github.com/federate-action/federate/internal/retry"
 )
 
@@ -67,10 +68,6 @@ func statusOf(err error) int {
 	return 0
 }
 
-// maxReason bounds how much of an answer goes into an error: a proxy's
-// HTML page that echoes the request must not carry a secret into the log.
-const maxReason = 300
-
 // reasons returns Vault's own error strings, which say which claim or
 // policy did not match. An answer that is not Vault's JSON (a proxy's
 // page) is not repeated: it may echo the request, secrets included.
@@ -80,22 +77,15 @@ func reasons(err error) string {
 	case errors.As(err, &re) && re.RawError:
 		return fmt.Sprintf("HTTP %d with a body that is not Vault's JSON (not shown)", re.StatusCode)
 	case errors.As(err, &re) && len(re.Errors) > 0:
-		return shorten(strings.Join(re.Errors, "; "))
+		return redact.Shorten(strings.Join(re.Errors, "; "))
 	case errors.As(err, &re):
 		return fmt.Sprintf("HTTP %d", re.StatusCode)
 	case errors.As(err, new(*json.SyntaxError)):
 		// A 200 whose body is not JSON comes from something in front of
 		// Vault (a proxy, a UI route), not from Vault's API.
-		return "the answer is not JSON (" + shorten(err.Error()) + "); check that vault-url is Vault's API address, not a proxy or web page"
+		return "the answer is not JSON (" + redact.Shorten(err.Error()) + "); check that vault-url is Vault's API address, not a proxy or web page"
 	}
-	return shorten(err.Error())
-}
-
-func shorten(s string) string {
-	if r := []rune(s); len(r) > maxReason {
-		return string(r[:maxReason]) + "..."
-	}
-	return s
+	return redact.Shorten(err.Error())
 }
 
 // LoginError is Vault refusing the login. For jwt it shows the token's
