@@ -1,0 +1,47 @@
+package mapping
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/federate-action/federate/internal/export"
+)
+
+func TestMaskLeaves(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   any
+		want []string
+	}{
+		{"string_leaves_of_an_object", map[string]any{"user": "ci", "password": "p@ss"}, []string{"ci", "p@ss"}},
+		{"string_leaves_of_an_array", []any{"a1", []any{"b2"}}, []string{"a1", "b2"}},
+		{"number_of_four_digits_or_more", map[string]any{"pin": json.Number("4711"), "account": json.Number("111122223333")}, []string{"4711", "111122223333"}},
+		{"number_as_written_with_sign_and_fraction", []any{json.Number("-12.75")}, []string{"-12.75"}},
+		{"number_decoded_as_float", []any{float64(987654)}, []string{"987654"}},
+		{"short_numbers_left_alone", map[string]any{"port": json.Number("443"), "n": json.Number("1"), "f": json.Number("1.5")}, nil},
+		{"booleans_and_null_left_alone", map[string]any{"enabled": true, "off": false, "none": nil}, nil},
+		{"mixed_secret", map[string]any{"pin": json.Number("20261202"), "admin": true, "name": "svc"}, []string{"20261202", "svc"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			set := &export.Set{}
+			maskLeaves(set, tt.in)
+			assert.ElementsMatch(t, tt.want, masks(set))
+		})
+	}
+}
+
+// A JSON secret exported whole: `jq .pin` in a later step prints the
+// number on its own, so the number is masked too, not only the whole text.
+func TestVault_MasksNumberLeavesOfAJSONSecret(t *testing.T) {
+	t.Parallel()
+	set := &export.Set{}
+	_, err := Vault(set, vaultPlan(t, "secret/data/app db | DB", nil), VaultResult{Secrets: testSecrets})
+	assert.NoError(t, err)
+	assert.Contains(t, masks(set), "5432", "the number leaf")
+	assert.Contains(t, masks(set), "db-pass-value", "the string leaf")
+}
