@@ -43,6 +43,12 @@ func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens awssts.TokenFunc, o
 	out.Mask(creds.AccessKeyID)
 	out.Mask(creds.SecretAccessKey)
 	out.Mask(creds.SessionToken)
+	if p.MaskAccountID {
+		// The credentials' account is the role's unless STS answered for
+		// another one, which the error below then names.
+		out.Mask(secret.New(creds.AccountID))
+		out.Mask(secret.New(creds.AssumedRoleARN))
+	}
 	if len(p.AllowedAccountIDs) > 0 && !slices.Contains(p.AllowedAccountIDs, creds.AccountID) {
 		return creds, &AccountError{Got: creds.AccountID, Allowed: p.AllowedAccountIDs}
 	}
