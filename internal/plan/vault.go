@@ -74,7 +74,7 @@ func validMountPath(s string) bool {
 func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	addr := r.String("vault-url")
 	if addr == "" {
-		return nil, nil
+		return nil, unusedInputs(r, vaultInputs, "vault-url", "${{ vars.VAULT_ADDR }}")
 	}
 	v := &VaultPlan{}
 	var err error
