@@ -5,8 +5,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/federate-action/federate/internal/export"
+	"github.com/federate-action/federate/internal/vault"
 )
 
 func TestMaskLeaves(t *testing.T) {
@@ -36,12 +38,18 @@ func TestMaskLeaves(t *testing.T) {
 }
 
 // A JSON secret exported whole: `jq .pin` in a later step prints the
-// number on its own, so the number is masked too, not only the whole text.
+// number on its own, so the number is masked too, not only the whole text;
+// the boolean is not.
 func TestVault_MasksNumberLeavesOfAJSONSecret(t *testing.T) {
 	t.Parallel()
+	secrets := map[string]vault.Secret{"secret/data/device": {Found: true, Data: map[string]any{
+		"config": map[string]any{"pin": json.Number("48213907"), "admin": true, "retries": json.Number("3")},
+	}}}
 	set := &export.Set{}
-	_, err := Vault(set, vaultPlan(t, "secret/data/app db | DB", nil), VaultResult{Secrets: testSecrets})
-	assert.NoError(t, err)
-	assert.Contains(t, masks(set), "5432", "the number leaf")
-	assert.Contains(t, masks(set), "db-pass-value", "the string leaf")
+	_, err := Vault(set, vaultPlan(t, "secret/data/device config | CONFIG", nil), VaultResult{Secrets: secrets})
+	require.NoError(t, err)
+	m := masks(set)
+	assert.Contains(t, m, "48213907", "the number leaf")
+	assert.NotContains(t, m, "true", "the boolean leaf")
+	assert.NotContains(t, m, "3", "the short number leaf")
 }
