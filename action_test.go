@@ -74,3 +74,70 @@ func TestReadme_DocumentsEveryInputAndOutput(t *testing.T) {
 		assert.True(t, strings.Contains(string(readme), "`"+name+"`"), "README documents output %s", name)
 	}
 }
+
+// withActionDefaults adds action.yml's defaults, as the runner passes them,
+// for every input base does not set.
+func withActionDefaults(t *testing.T, base map[string]string) map[string]string {
+	t.Helper()
+	env := maps.Clone(base)
+	for name, in := range readMetadata(t).Inputs {
+		key := testbed.InputEnvName(name)
+		if _, set := env[key]; !set && in.Default != nil {
+			env[key] = *in.Default
+		}
+	}
+	return env
+}
+
+// An input of the side that is off is refused (it would do nothing), but
+// action.yml's defaults, which the runner passes for every step, are not
+// "given": a Vault-only or an AWS-only step with every default still runs.
+// Every input of action.yml belongs to a side, so a new input cannot be
+// left out of the check.
+func TestActionInputs_OfASideThatIsOffAreRefused(t *testing.T) {
+	t.Parallel()
+	runner := map[string]string{
+		"ACTIONS_ID_TOKEN_REQUEST_URL":   "https://token.example/x?api-version=2.0",
+		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": "t",
+		"GITHUB_ENV":                     "/env",
+		"GITHUB_OUTPUT":                  "/out",
+	}
+	awsOnly := with(runner, map[string]string{
+		"INPUT_ROLE-TO-ASSUME": "arn:aws:iam::111122223333:role/r",
+		"INPUT_AWS-REGION":     "us-east-1",
+	})
+	vaultOnly := with(runner, map[string]string{
+		"INPUT_VAULT-URL":     "https://vault.example.com",
+		"INPUT_VAULT-SECRETS": "secret/data/ci token | CI_TOKEN",
+	})
+	build := func(env map[string]string) error {
+		_, err := plan.Build(inputs.New(func(k string) string { return env[k] }))
+		return err
+	}
+	require.NoError(t, build(withActionDefaults(t, awsOnly)), "an AWS-only step with every default")
+	require.NoError(t, build(withActionDefaults(t, vaultOnly)), "a Vault-only step with every default")
+
+	shared := map[string]bool{"role-to-assume": true, "vault-url": true, "action-timeout-s": true, "web-identity-token-file": true}
+	for name := range readMetadata(t).Inputs {
+		if shared[name] {
+			continue
+		}
+		base, off := vaultOnly, "role-to-assume"
+		if strings.HasPrefix(name, "vault-") {
+			base, off = awsOnly, "vault-url"
+		}
+		env := withActionDefaults(t, with(base, map[string]string{testbed.InputEnvName(name): "not-the-default"}))
+		err := build(env)
+		var inErr *inputs.Error
+		if assert.ErrorAs(t, err, &inErr, "input %s without %s", name, off) {
+			assert.Equal(t, off, inErr.Input, name)
+			assert.Contains(t, inErr.Hint, name)
+		}
+	}
+}
+
+func with(base, changes map[string]string) map[string]string {
+	out := maps.Clone(base)
+	maps.Copy(out, changes)
+	return out
+}

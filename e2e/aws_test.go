@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,4 +232,57 @@ func TestAWS_MissingIDTokenPermissionSaysWhatToAdd(t *testing.T) {
 	require.Len(t, errs, 1)
 	assert.True(t, strings.HasPrefix(errs[0], "::error title=Missing id-token permission::"), errs[0])
 	assert.Contains(t, runnertest.UnescapeData(errs[0]), "id-token: write")
+}
+
+// otherAccountAnswer is an STS answer whose credentials are for another
+// account than the role's: what a misrouted endpoint or a role chained
+// elsewhere could hand back.
+const otherAccountAnswer = `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleWithWebIdentityResult>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::999988887777:assumed-role/gha-oidc-role/samplerolesession</Arn>
+      <AssumedRoleId>AROAEXAMPLE:samplerolesession</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>ASIAOTHERACCOUNT0001</AccessKeyId>
+      <SecretAccessKey>other-account-secret-key</SecretAccessKey>
+      <SessionToken>other-account-session-token</SessionToken>
+      <Expiration>2099-01-01T00:00:00Z</Expiration>
+    </Credentials>
+  </AssumeRoleWithWebIdentityResult>
+  <ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata>
+</AssumeRoleWithWebIdentityResponse>`
+
+// Credentials for an account outside allowed-account-ids fail the step;
+// with mask-aws-account-id the error does not show that account either.
+func TestAWS_CredentialsForAnAccountNotAllowed(t *testing.T) {
+	t.Parallel()
+	bin, moto := servers(t)
+	for _, mask := range []string{"false", "true"} {
+		t.Run("mask_"+mask, func(t *testing.T) {
+			t.Parallel()
+			tokens := tokenServer(t, idtokentest.Config{})
+			sts, err := testbed.NewFaultProxy(moto.URL)
+			require.NoError(t, err)
+			t.Cleanup(sts.Close)
+			sts.Enqueue(testbed.Fault{Status: http.StatusOK, Body: otherAccountAnswer})
+			in := with(tutorialInputs(sts.URL), map[string]string{
+				"allowed-account-ids": "737236345234", "mask-aws-account-id": mask})
+
+			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tokens.Env()})
+			require.Equal(t, 1, res.ExitCode, res.Stdout)
+			errs := errorAnnotations(res.Stdout)
+			require.Len(t, errs, 1, res.Stdout)
+			assert.True(t, strings.HasPrefix(errs[0], "::error title=Account not allowed::"), errs[0])
+			assert.Empty(t, res.EnvRaw)
+			assert.Empty(t, res.OutputRaw)
+			visible := runnertest.Visible(res.Stdout, res.Stderr)
+			if mask == "true" {
+				assert.NotContains(t, visible, "999988887777", "the account is masked before the error names it")
+				assert.NotContains(t, visible, "737236345234")
+			} else {
+				assert.Contains(t, visible, "credentials are for account 999988887777")
+			}
+		})
+	}
 }

@@ -50,10 +50,22 @@ func vaultBase(tw string) map[string]string {
 
 func bothBase(tw string) map[string]string { return with(awsBase(tw), vaultBase(tw)) }
 
-// noneBase is a step with neither a role nor a Vault: only defaults.
+// noneBase is a step with neither a role nor a Vault: only the action.yml
+// defaults, which the runner passes like any input.
 func noneBase(tw string) map[string]string {
-	return with(awsBase(tw), map[string]string{"role-to-assume": ""})
+	in := awsBase(tw)
+	for _, name := range []string{"role-to-assume", "aws-region", "sts-endpoint", "role-session-name"} {
+		delete(in, name)
+	}
+	return with(in, map[string]string{"vault-method": "jwt", "vault-export-env": "true", "vault-retry-max-attempts": "5"})
 }
+
+// vaultOff and awsOff turn a side off by emptying its switch, as an unset
+// ${{ vars.X }} does.
+var (
+	vaultOff = map[string]string{"vault-url": ""}
+	awsOff   = map[string]string{"role-to-assume": ""}
+)
 
 // Every input the action takes is checked before the first request: a bad
 // one fails the step with one annotation titled with the input's name, and
@@ -171,6 +183,14 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"spec_clash_with_the_exported_token", vaultBase, map[string]string{"vault-export-token": "true", "vault-secrets": "secret/data/aws accessKey | VAULT_TOKEN"}, nil, "Invalid input vault-secrets", "both set env var VAULT_TOKEN"},
 		{"spec_clash_with_an_aws_env_var", bothBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | AWS_SESSION_TOKEN"}, nil, "Invalid input vault-secrets", "role-to-assume and entry 1 (secret/data/aws accessKey | AWS_SESSION_TOKEN) both set env var AWS_SESSION_TOKEN"},
 		{"spec_clash_with_an_aws_output", bothBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | aws-account-id"}, nil, "Invalid input vault-secrets", "entry 1"},
+
+		// An input of a side that is off does nothing: refused, not skipped.
+		{"vault_secrets_with_an_empty_vault_url", bothBase, vaultOff, nil, "Invalid input vault-url", "vault-role, vault-secrets are set, but vault-url is empty"},
+		{"vault_token_with_an_empty_vault_url_is_named_not_shown", awsBase, map[string]string{"vault-method": "token", "vault-token": badInputMarker}, nil, "Invalid input vault-url", "or remove vault-method, vault-token"},
+		{"vault_role_alone_with_an_empty_vault_url", noneBase, map[string]string{"vault-role": "ci"}, nil, "Invalid input vault-url", "vault-role is set"},
+		{"aws_inputs_with_an_empty_role", bothBase, awsOff, nil, "Invalid input role-to-assume", "aws-region, role-session-name, sts-endpoint are set, but role-to-assume is empty"},
+		{"allowed_accounts_with_an_empty_role", vaultBase, map[string]string{"allowed-account-ids": "737236345234"}, nil, "Invalid input role-to-assume", "allowed-account-ids is set"},
+		{"duration_with_an_empty_role", vaultBase, map[string]string{"role-duration-seconds": "900"}, nil, "Invalid input role-to-assume", "or remove role-duration-seconds"},
 
 		// AWS and Vault together: the first bad input stops both sides.
 		{"good_vault_bad_aws", bothBase, map[string]string{"role-duration-seconds": "60"}, nil, "Invalid input role-duration-seconds", "900 to 43200"},

@@ -93,6 +93,9 @@ path "kv1/*" { capabilities = ["read"] }`}},
 			"num": 42, "ratio": 1.5, "flag": true, "nothing": nil, "obj": map[string]any{"k": "v"},
 		}}},
 		{"POST", "secret/data/wild", map[string]any{"data": map[string]any{"user": "u", "Pass-Word": "pw"}}},
+		// A JSON secret with number and boolean leaves.
+		{"POST", "secret/data/device", map[string]any{"data": map[string]any{
+			"config": map[string]any{"pin": 48213907, "admin": true, "retries": 3, "name": "kiosk-7"}}}},
 		// Two versions, to read the first by ?version=1.
 		{"POST", "secret/data/versioned", map[string]any{"data": map[string]any{"token": "first"}}},
 		{"POST", "secret/data/versioned", map[string]any{"data": map[string]any{"token": "second"}}},
@@ -240,6 +243,22 @@ func TestVault_ObjectValuesAreMaskedFieldByField(t *testing.T) {
 	require.Equal(t, 0, res.ExitCode, res.Stdout)
 	assert.Equal(t, `{"hosts":["db1","db2"],"password":"p@ss"}`, runnertest.ToMap(res.Env)["DB"])
 	assert.Subset(t, runnertest.Masks(res.Stdout), []string{`{"hosts":["db1","db2"],"password":"p@ss"}`, "p@ss", "db1", "db2"})
+}
+
+// A later step that prints one leaf of a JSON secret (`jq .pin`) prints
+// it alone: numbers long enough to hold a secret are masked on their own,
+// as strings are. Booleans and short numbers are not: their masks would
+// hide every "true" and "3" in the job's log.
+func TestVault_NumberLeavesOfAJSONSecretAreMasked(t *testing.T) {
+	t.Parallel()
+	bin, v, tokens := vaultServer(t)
+	res := run(t, testbed.Step{Binary: bin, Inputs: vaultInputs(v, "secret/data/device config | CONFIG"), Env: tlsEnv(t, tokens)})
+	require.Equal(t, 0, res.ExitCode, res.Stdout)
+	assert.Equal(t, `{"admin":true,"name":"kiosk-7","pin":48213907,"retries":3}`, runnertest.ToMap(res.Env)["CONFIG"])
+	m := runnertest.Masks(res.Stdout)
+	assert.Subset(t, m, []string{"48213907", "kiosk-7"})
+	assert.NotContains(t, m, "true")
+	assert.NotContains(t, m, "3")
 }
 
 func TestVault_Wildcards(t *testing.T) {

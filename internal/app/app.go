@@ -1,5 +1,9 @@
-// Package app runs the action's pipeline once: inputs, plan, credentials,
-// export set, runner. It holds no logic of its own beyond the order.
+// Package app runs the action's pipeline once, in order: inputs, plan,
+// credentials (AWS and Vault side by side), mapping to the export set,
+// runner. Besides the order it owns what spans the stages: the step's one
+// deadline, the ID tokens both sides share, the masks that must precede a
+// log line, the allowed-account check on the credentials, and the Vault
+// token's lifetime (revoked at the end of the step, or by the post step).
 package app
 
 import (
@@ -16,6 +20,7 @@ import (
 	"github.com/federate-action/federate/internal/export"
 	"github.com/federate-action/federate/internal/idtoken"
 	"github.com/federate-action/federate/internal/inputs"
+	"github.com/federate-action/federate/internal/mapping"
 	"github.com/federate-action/federate/internal/plan"
 	"github.com/federate-action/federate/internal/runner"
 	"github.com/federate-action/federate/internal/secret"
@@ -79,12 +84,17 @@ func Run(ctx context.Context, d Deps) (err error) {
 
 	set := &export.Set{}
 	if p.AWS != nil {
-		if err := exportAWS(set, p.AWS, aws, d.Now()); err != nil {
+		if err := mapping.AWS(set, p.AWS, aws, d.Now()); err != nil {
 			return err
 		}
 	}
 	if p.Vault != nil {
-		if err := exportVault(set, p.Vault, vlt, out); err != nil {
+		notes, err := mapping.Vault(set, p.Vault, mapping.VaultResult{Secrets: vlt.secrets, Token: vlt.token,
+			LeasedPaths: vlt.leasedPaths(), PostRevokes: postRevokes(p.Vault, vlt)})
+		for _, n := range notes {
+			out.Infof("%s", n)
+		}
+		if err != nil {
 			return err
 		}
 	}

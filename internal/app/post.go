@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/federate-action/federate/internal/inputs"
+	"github.com/federate-action/federate/internal/mapping"
 	"github.com/federate-action/federate/internal/plan"
 	"github.com/federate-action/federate/internal/runner"
 	"github.com/federate-action/federate/internal/secret"
@@ -20,7 +21,7 @@ import (
 func Post(ctx context.Context, d Deps) error {
 	out := runner.New(d.Getenv, d.Stdout, d.Rand)
 	out.Debugf("federate %s: post step", d.Version)
-	token := secret.New(d.Getenv("STATE_" + stateVaultToken))
+	token := secret.New(d.Getenv("STATE_" + mapping.StateVaultToken))
 	if token.IsZero() {
 		out.Infof("federate: nothing to clean up; credentials expire on their own")
 		return nil

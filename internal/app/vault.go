@@ -10,7 +10,6 @@ import (
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/runner"
 	"github.com/federate-action/federate/internal/secret"
-	"github.com/federate-action/federate/internal/secretspec"
 	"github.com/federate-action/federate/internal/vault"
 )
 
@@ -46,10 +45,6 @@ func postRevokes(p *plan.VaultPlan, r vaultResult) bool {
 	return !p.KeepsToken() && len(r.leasedPaths()) > 0
 }
 
-// stateVaultToken names the GITHUB_STATE entry that hands the post step a
-// token to revoke; the post step reads it as STATE_vault-token.
-const stateVaultToken = "vault-token"
-
 func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Context) (secret.String, error), out *runner.Runner, client *http.Client) (vaultResult, error) {
 	var res vaultResult
 	// The credentials the user gave, before any request can fail and print.
@@ -71,7 +66,7 @@ func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Conte
 	out.Mask(token)
 	res.client, res.token = c, token
 
-	paths := distinctPaths(p.Specs)
+	paths := p.Paths()
 	if len(paths) > 0 {
 		out.Infof("Reading %d Vault path(s)", len(paths))
 	}
@@ -99,25 +94,12 @@ func newVaultClient(p *plan.VaultPlan, client *http.Client, out *runner.Runner) 
 	return vault.New(opts)
 }
 
-// roleSuffix names the jwt role; approle's role is its role id.
+// roleSuffix names the jwt role, if any.
 func roleSuffix(p *plan.VaultPlan) string {
-	if p.Role == "" || p.Method != "jwt" {
+	if p.LoginRole() == "" {
 		return ""
 	}
-	return ", role " + p.Role
-}
-
-// distinctPaths lists each path once, in the order first named.
-func distinctPaths(specs []secretspec.Spec) []string {
-	seen := map[string]bool{}
-	var paths []string
-	for _, s := range specs {
-		if !seen[s.Path] {
-			seen[s.Path] = true
-			paths = append(paths, s.Path)
-		}
-	}
-	return paths
+	return ", role " + p.LoginRole()
 }
 
 // finishVault revokes the Vault token unless the user keeps it or the post

@@ -51,7 +51,7 @@ var (
 func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 	role := r.String("role-to-assume")
 	if role == "" {
-		return nil, nil
+		return nil, unusedInputs(r, awsInputs, "role-to-assume", "${{ vars.AWS_ROLE_ARN }}")
 	}
 	p := &AWSPlan{Region: r.String("aws-region")}
 	if p.Region == "" {

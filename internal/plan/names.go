@@ -3,27 +3,86 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/federate-action/federate/internal/export"
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/secretspec"
 )
 
-// EnvNames are the env vars the AWS side exports, configure-aws-credentials'
-// names; the run exports exactly these.
-func (a *AWSPlan) EnvNames() []string {
+// AWSField is the part of the AWS result an export holds.
+type AWSField int
+
+// The parts of the AWS result that are exported.
+const (
+	AWSAccountID AWSField = iota + 1
+	AWSAssumedRoleARN
+	AWSExpiration
+	AWSAccessKeyID
+	AWSSecretAccessKey
+	AWSSessionToken
+	AWSRegion
+)
+
+// AWSName is one name the AWS side exports and the part of the result it
+// holds.
+type AWSName struct {
+	Name  string
+	Field AWSField
+}
+
+// The one table of AWS names, configure-aws-credentials' names: the
+// collision check below and the export both read it, so they cannot
+// disagree.
+var (
+	awsIdentityOutputs = []AWSName{
+		{"aws-account-id", AWSAccountID},
+		{"authenticated-arn", AWSAssumedRoleARN},
+		{"aws-expiration", AWSExpiration},
+	}
+	awsCredentialOutputs = []AWSName{
+		{"aws-access-key-id", AWSAccessKeyID},
+		{"aws-secret-access-key", AWSSecretAccessKey},
+		{"aws-session-token", AWSSessionToken},
+	}
+	awsEnv = []AWSName{
+		{"AWS_ACCESS_KEY_ID", AWSAccessKeyID},
+		{"AWS_SECRET_ACCESS_KEY", AWSSecretAccessKey},
+		{"AWS_SESSION_TOKEN", AWSSessionToken},
+		{"AWS_REGION", AWSRegion},
+		{"AWS_DEFAULT_REGION", AWSRegion},
+	}
+)
+
+// Env lists the env vars the AWS side exports; the run exports exactly
+// these.
+func (a *AWSPlan) Env() []AWSName {
 	if !a.OutputEnvCredentials {
 		return nil
 	}
-	return []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"}
+	return slices.Clone(awsEnv)
 }
 
-// OutputNames are the step outputs the AWS side sets; the run sets exactly
+// Outputs lists the step outputs the AWS side sets; the run sets exactly
 // these.
-func (a *AWSPlan) OutputNames() []string {
-	names := []string{"aws-account-id", "authenticated-arn", "aws-expiration"}
+func (a *AWSPlan) Outputs() []AWSName {
+	names := slices.Clone(awsIdentityOutputs)
 	if a.OutputCredentials {
-		names = append(names, "aws-access-key-id", "aws-secret-access-key", "aws-session-token")
+		names = append(names, awsCredentialOutputs...)
+	}
+	return names
+}
+
+// EnvNames are the names of Env.
+func (a *AWSPlan) EnvNames() []string { return namesOf(a.Env()) }
+
+// OutputNames are the names of Outputs.
+func (a *AWSPlan) OutputNames() []string { return namesOf(a.Outputs()) }
+
+func namesOf(list []AWSName) []string {
+	var names []string
+	for _, n := range list {
+		names = append(names, n.Name)
 	}
 	return names
 }

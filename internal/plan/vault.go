@@ -74,7 +74,7 @@ func validMountPath(s string) bool {
 func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	addr := r.String("vault-url")
 	if addr == "" {
-		return nil, nil
+		return nil, unusedInputs(r, vaultInputs, "vault-url", "${{ vars.VAULT_ADDR }}")
 	}
 	v := &VaultPlan{}
 	var err error
@@ -165,4 +165,28 @@ func vaultFlags(r *inputs.Reader, v *VaultPlan) error {
 		return nil
 	}
 	return &inputs.Error{Input: "vault-secret-encoding-type", Value: v.Encoding, Hint: "use base64, hex or utf8, or leave it unset"}
+}
+
+// Paths lists each path the entries read once, in the order first named:
+// a path is read once, so that the keys of a dynamic secret come from one
+// lease.
+func (v *VaultPlan) Paths() []string {
+	seen := map[string]bool{}
+	var paths []string
+	for _, s := range v.Specs {
+		if !seen[s.Path] {
+			seen[s.Path] = true
+			paths = append(paths, s.Path)
+		}
+	}
+	return paths
+}
+
+// LoginRole is the role to name in logs and the summary: the jwt role.
+// approle's role is its role id, which is not shown.
+func (v *VaultPlan) LoginRole() string {
+	if v.Method != "jwt" {
+		return ""
+	}
+	return v.Role
 }

@@ -1,0 +1,37 @@
+package mapping
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/federate-action/federate/internal/secretspec"
+)
+
+// KeyError is a selector that matches nothing in a secret that exists.
+type KeyError struct {
+	Spec secretspec.Spec
+	Keys []string
+}
+
+func (e *KeyError) Error() string {
+	return fmt.Sprintf("vault-secrets entry %d (%s): %s has no %s; its keys are: %s",
+		e.Spec.Entry, e.Spec.Raw, e.Spec.Path, e.Spec.Selector.Text, strings.Join(e.Keys, ", "))
+}
+
+// Title is the annotation title.
+func (e *KeyError) Title() string { return "Vault secret has no such key" }
+
+// KeyNameError is a key of a wildcard entry whose derived name later
+// steps could not use.
+type KeyNameError struct {
+	Spec      secretspec.Spec
+	Key, Name string
+}
+
+func (e *KeyNameError) Error() string {
+	return fmt.Sprintf("vault-secrets entry %d (%s): key %q of %s would be exported as %q, which later steps cannot use; read it with its own entry and `| NAME`",
+		e.Spec.Entry, e.Spec.Raw, e.Key, e.Spec.Path, e.Name)
+}
+
+// Title is the annotation title.
+func (e *KeyNameError) Title() string { return "Invalid input vault-secrets" }

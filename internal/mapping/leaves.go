@@ -1,0 +1,54 @@
+package mapping
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/federate-action/federate/internal/export"
+	"github.com/federate-action/federate/internal/secret"
+)
+
+// minMaskedDigits is the fewest digits a number inside a JSON secret needs
+// to be masked. A shorter number cannot keep anything secret (there are
+// only a thousand of them), and its mask would hide every "1" or "80" in
+// the rest of the job's log; a 4-digit PIN is masked.
+const minMaskedDigits = 4
+
+// maskLeaves masks every string and every long enough number inside an
+// object or array value as well: the whole JSON text is masked, but a
+// later step that prints one field of it (`jq .pin`) would otherwise show
+// that field (vault-action masks JSON only as a whole). true, false and
+// null are left alone: they say nothing, and masking them would hide
+// every "true" in the log.
+func maskLeaves(set *export.Set, v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, item := range x {
+			maskLeaves(set, item)
+		}
+	case []any:
+		for _, item := range x {
+			maskLeaves(set, item)
+		}
+	case string:
+		set.Mask(secret.New(x))
+	case json.Number:
+		maskNumber(set, x.String())
+	case float64:
+		maskNumber(set, strconv.FormatFloat(x, 'f', -1, 64))
+	}
+}
+
+// maskNumber masks a number as its JSON text, which is how `jq` and the
+// exported JSON print it.
+func maskNumber(set *export.Set, text string) {
+	digits := 0
+	for _, c := range text {
+		if c >= '0' && c <= '9' {
+			digits++
+		}
+	}
+	if digits >= minMaskedDigits {
+		set.Mask(secret.New(text))
+	}
+}

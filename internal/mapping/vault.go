@@ -1,0 +1,163 @@
+package mapping
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/federate-action/federate/internal/export"
+	"github.com/federate-action/federate/internal/plan"
+	"github.com/federate-action/federate/internal/secret"
+	"github.com/federate-action/federate/internal/secretspec"
+	"github.com/federate-action/federate/internal/vault"
+)
+
+// StateVaultToken names the GITHUB_STATE entry that hands the post step a
+// token to revoke; the post step reads it as STATE_vault-token.
+const StateVaultToken = "vault-token"
+
+// VaultResult is what the Vault side fetched, and what became of its token.
+type VaultResult struct {
+	Secrets map[string]vault.Secret // by path as the user wrote it
+	Token   secret.String
+	// LeasedPaths are the paths read as dynamic secrets; when PostRevokes
+	// is set, their leases keep the token alive until the post step.
+	LeasedPaths []string
+	PostRevokes bool
+}
+
+// exported records the names one side set, for the summary.
+type exported struct{ env, outputs []string }
+
+// Vault adds every selected value (env and output, as vault-action does)
+// and, if asked, the token, then the summary. The notes are log lines for
+// the caller to print (entries skipped under vault-ignore-not-found, a
+// token kept for the post step), returned with an error too.
+func Vault(set *export.Set, p *plan.VaultPlan, r VaultResult) (notes []string, err error) {
+	var names exported
+	add := func(envName, outName string, v export.Value, source string) error {
+		if err := set.Output(outName, v, source); err != nil {
+			return err
+		}
+		names.outputs = append(names.outputs, outName)
+		if p.ExportEnv {
+			names.env = append(names.env, envName)
+			return set.Env(envName, v, source)
+		}
+		return nil
+	}
+	for _, s := range p.Specs {
+		note, err := vaultEntry(set, p, s, r.Secrets[s.Path], add)
+		if note != "" {
+			notes = append(notes, note)
+		}
+		if err != nil {
+			return notes, err
+		}
+	}
+	if p.ExportToken {
+		if err := set.Env("VAULT_TOKEN", export.Secret(r.Token), "vault-export-token"); err != nil {
+			return nil, err
+		}
+		if err := set.Env("VAULT_ADDR", export.Public(p.Address), "vault-export-token"); err != nil {
+			return nil, err
+		}
+		names.env = append(names.env, "VAULT_TOKEN", "VAULT_ADDR")
+	}
+	if p.OutputToken {
+		if err := set.Output("vault-token", export.Secret(r.Token), "vault-output-token"); err != nil {
+			return nil, err
+		}
+		names.outputs = append(names.outputs, "vault-token")
+	}
+	if r.PostRevokes {
+		if err := set.State(StateVaultToken, export.Secret(r.Token), "Vault leases"); err != nil {
+			return nil, err
+		}
+		notes = append(notes, fmt.Sprintf("Keeping the Vault token until the job ends: revoking it now would revoke the leases of %s; the post step revokes it",
+			strings.Join(r.LeasedPaths, ", ")))
+	}
+	summarizeVault(set, p, r, names)
+	return notes, nil
+}
+
+type addFunc func(envName, outName string, v export.Value, source string) error
+
+// vaultEntry exports what one vault-secrets entry selects, or returns a
+// note when vault-ignore-not-found skips it.
+func vaultEntry(set *export.Set, p *plan.VaultPlan, s secretspec.Spec, sec vault.Secret, add addFunc) (note string, err error) {
+	source := fmt.Sprintf("vault-secrets entry %d (%s)", s.Entry, s.Raw)
+	if !sec.Found {
+		if p.IgnoreNotFound {
+			return fmt.Sprintf("Skipping %s: not found (vault-ignore-not-found)", s.Path), nil
+		}
+		return "", &vault.ReadError{Path: s.Path, APIPath: sec.APIPath, NotFound: true}
+	}
+	if s.Selector.Wildcard != secretspec.None {
+		for _, key := range sortedKeys(sec.Data) {
+			text, err := vault.Text(sec.Data[key], p.Encoding)
+			if err != nil {
+				return "", err
+			}
+			envName, outName := s.WildcardNames(key)
+			if !export.ValidOutputName(outName) || (p.ExportEnv && (!export.ValidEnvName(envName) || export.RunnerRefuses(envName))) {
+				return "", &KeyNameError{Spec: s, Key: key, Name: envName}
+			}
+			keySource := fmt.Sprintf("%s, key %q", source, key)
+			if err := add(envName, outName, export.Secret(secret.New(text)), keySource); err != nil {
+				return "", err
+			}
+			maskLeaves(set, sec.Data[key])
+		}
+		return "", nil
+	}
+	v, ok := s.Selector.Eval(sec.Data)
+	if !ok {
+		if p.IgnoreNotFound {
+			return fmt.Sprintf("Skipping %s %s: no such key (vault-ignore-not-found)", s.Path, s.Selector.Text), nil
+		}
+		return "", &KeyError{Spec: s, Keys: sortedKeys(sec.Data)}
+	}
+	text, err := vault.Text(v, p.Encoding)
+	if err != nil {
+		return "", err
+	}
+	if err := add(s.EnvName(), s.OutputName(), export.Secret(secret.New(text)), source); err != nil {
+		return "", err
+	}
+	maskLeaves(set, v)
+	return "", nil
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func summarizeVault(set *export.Set, p *plan.VaultPlan, r VaultResult, names exported) {
+	token := "revoked at the end of the step"
+	switch {
+	case p.Method == "token":
+		token = "the given token (not revoked)"
+	case p.ExportToken || p.OutputToken:
+		token = "kept: exported for later steps"
+	case r.PostRevokes:
+		token = "revoked at the end of the job (it holds the leases of dynamic secrets)"
+	}
+	role := ""
+	if p.LoginRole() != "" {
+		role = ", role " + p.LoginRole()
+	}
+	table(set, "Vault secrets", [][2]string{
+		{"Vault", p.Address},
+		{"Login", fmt.Sprintf("%s at `auth/%s`%s", p.Method, p.Mount, role)},
+		{"Paths read", codeList(p.Paths())},
+		{"Env vars", codeList(names.env)},
+		{"Outputs", codeList(names.outputs)},
+		{"Token", token},
+	})
+}

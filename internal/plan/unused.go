@@ -1,0 +1,82 @@
+package plan
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/federate-action/federate/internal/inputs"
+)
+
+// sideInput is an input only one side (AWS or Vault) reads, with the
+// default action.yml declares for it ("" for none). The runner passes
+// action.yml's defaults as INPUT_* values, so an input is given only when
+// it is set and differs from that default.
+type sideInput struct{ name, def string }
+
+// awsInputs are the inputs only the AWS side reads: without role-to-assume
+// they do nothing.
+var awsInputs = []sideInput{
+	{"aws-account-id", ""},
+	{"aws-region", ""},
+	{"audience", ""},
+	{"role-session-name", defaultSessionName},
+	{"role-duration-seconds", strconv.Itoa(defaultDuration)},
+	{"inline-session-policy", ""},
+	{"managed-session-policies", ""},
+	{"sts-endpoint", ""},
+	{"output-credentials", "false"},
+	{"output-env-credentials", "true"},
+	{"mask-aws-account-id", "false"},
+	{"allowed-account-ids", ""},
+	{"retry-max-attempts", strconv.Itoa(defaultMaxAttempts)},
+}
+
+// vaultInputs are the inputs only the Vault side reads: without vault-url
+// they do nothing.
+var vaultInputs = []sideInput{
+	{"vault-method", "jwt"},
+	{"vault-role", ""},
+	{"vault-path", ""},
+	{"vault-namespace", ""},
+	{"vault-audience", ""},
+	{"vault-secrets", ""},
+	{"vault-export-env", "true"},
+	{"vault-export-token", "false"},
+	{"vault-output-token", "false"},
+	{"vault-ignore-not-found", "false"},
+	{"vault-ca-certificate", ""},
+	{"vault-client-certificate", ""},
+	{"vault-client-key", ""},
+	{"vault-tls-skip-verify", "false"},
+	{"vault-extra-headers", ""},
+	{"vault-secret-encoding-type", ""},
+	{"vault-token", ""},
+	{"vault-role-id", ""},
+	{"vault-secret-id", ""},
+	{"vault-retry-max-attempts", strconv.Itoa(defaultVaultAttempts)},
+}
+
+// unusedInputs refuses inputs of a side that is off because its switch
+// (role-to-assume, vault-url) is empty. Most often the switch comes from
+// an unset variable (${{ vars.VAULT_ADDR }}), and the step would otherwise
+// export nothing from that side and still succeed. The values are not
+// shown: some of these inputs hold secrets.
+func unusedInputs(r *inputs.Reader, side []sideInput, switchInput, example string) error {
+	var given []string
+	for _, in := range side {
+		if v := r.String(in.name); v != "" && !strings.EqualFold(v, in.def) {
+			given = append(given, in.name)
+		}
+	}
+	if len(given) == 0 {
+		return nil
+	}
+	names, verb, pronoun := strings.Join(given, ", "), "is", "it"
+	if len(given) > 1 {
+		verb, pronoun = "are", "they"
+	}
+	return &inputs.Error{Input: switchInput, Hint: fmt.Sprintf(
+		"%s %s set, but %s is empty, so %s would have no effect: set %s (an unset variable such as %s gives an empty value), or remove %s",
+		names, verb, switchInput, pronoun, switchInput, example, names)}
+}
