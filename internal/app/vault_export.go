@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -59,11 +60,12 @@ func exportVault(set *export.Set, p *plan.VaultPlan, r vaultResult, out *runner.
 					return err
 				}
 				envName, outName := s.WildcardNames(key)
-				if !export.ValidOutputName(outName) || (p.ExportEnv && (!export.ValidEnvName(envName) || export.RunnerRefuses(envName))) {
-					return &KeyNameError{Spec: s, Key: key, Name: envName}
-				}
 				keySource := fmt.Sprintf("%s, key %q", source, key)
 				if err := add(envName, outName, export.Secret(secret.New(text)), keySource); err != nil {
+					var bad *export.NameError
+					if errors.As(err, &bad) {
+						return &KeyNameError{Spec: s, Key: key, Err: bad}
+					}
 					return err
 				}
 				maskLeaves(set, sec.Data[key])
@@ -114,16 +116,20 @@ func exportVault(set *export.Set, p *plan.VaultPlan, r vaultResult, out *runner.
 }
 
 // KeyNameError is a key of a wildcard entry whose derived name later
-// steps could not use.
+// steps could not use. It wraps the export rule's error with the key.
 type KeyNameError struct {
-	Spec      secretspec.Spec
-	Key, Name string
+	Spec secretspec.Spec
+	Key  string
+	Err  *export.NameError
 }
 
 func (e *KeyNameError) Error() string {
-	return fmt.Sprintf("vault-secrets entry %d (%s): key %q of %s would be exported as %q, which later steps cannot use; read it with its own entry and `| NAME`",
-		e.Spec.Entry, e.Spec.Raw, e.Key, e.Spec.Path, e.Name)
+	return fmt.Sprintf("vault-secrets entry %d (%s): key %q of %s would be exported as %s %q, which later steps cannot use (%s); read it with its own entry and `| NAME`",
+		e.Spec.Entry, e.Spec.Raw, e.Key, e.Spec.Path, e.Err.Kind, e.Err.Name, e.Err.Reason)
 }
+
+// Unwrap returns the export rule's error.
+func (e *KeyNameError) Unwrap() error { return e.Err }
 
 // Title is the annotation title.
 func (e *KeyNameError) Title() string { return "Invalid input vault-secrets" }
