@@ -104,7 +104,7 @@ func TestCommit_ConcurrentWritersAndFailedCommitsKeepEveryOtherEntry(t *testing.
 	if _, err := os.Stat("/dev/full"); err != nil {
 		t.Skip("needs /dev/full to make a write fail")
 	}
-	const writers, entriesEach, commits = 6, 150, 24
+	const writers, entriesEach, commits = 8, 300, 40
 	dir := t.TempDir()
 	envPath := filepath.Join(dir, "set_env")
 	require.NoError(t, os.WriteFile(envPath, nil, 0o600))
