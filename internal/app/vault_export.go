@@ -124,7 +124,7 @@ type KeyNameError struct {
 }
 
 func (e *KeyNameError) Error() string {
-	return fmt.Sprintf("vault-secrets entry %d (%s): key %q of %s would be exported as %s %q, which later steps cannot use (%s); read it with its own entry and `| NAME`",
+	return fmt.Sprintf("vault-secrets entry %d (%s): key %q of %s cannot be exported as %s %q: %s; read it with its own entry and `| NAME`",
 		e.Spec.Entry, e.Spec.Raw, e.Key, e.Spec.Path, e.Err.Kind, e.Err.Name, e.Err.Reason)
 }
 
