@@ -16,7 +16,8 @@ import (
 // action). Three rules keep every writer's entries whole:
 //
 //   - The whole text goes in ONE write(2) on an O_APPEND descriptor. Linux
-//     places and writes it under the inode lock, so no other append lands
+//     places and writes it under the inode lock (on local file systems,
+//     which the runner's file_commands directory is), so no other append lands
 //     inside it; a write split in two could have another writer's line
 //     between the halves.
 //   - The file is locked with flock(2) from open to close, for writers that
@@ -41,9 +42,9 @@ type pending struct {
 	start, end int64 // the bytes this commit wrote, once it has
 }
 
-// lockWait bounds the wait for another writer's lock: one that holds it
+// defaultLockWait bounds the wait for another writer's lock: one that holds it
 // longer is stuck, and the step fails rather than hang or interleave.
-const lockWait = 10 * time.Second
+const defaultLockWait = 10 * time.Second
 
 func (p *pending) open(path string, lockWait time.Duration) error {
 	if p.text == "" {

@@ -40,7 +40,7 @@ func New(getenv func(string) string, stdout io.Writer, rand io.Reader) *Runner {
 		getenv:   getenv,
 		rand:     rand,
 		masked:   map[string]bool{},
-		lockWait: lockWait,
+		lockWait: defaultLockWait,
 	}
 }
 
