@@ -173,6 +173,7 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"spec_derived_name_starting_with_a_digit", vaultBase, map[string]string{"vault-secrets": "secret/data/app 123key"}, nil, "Invalid input vault-secrets", "starts with a digit"},
 		{"spec_derived_name_empty", vaultBase, map[string]string{"vault-secrets": "secret/data/app ---"}, nil, "Invalid input vault-secrets", "would be empty"},
 		{"spec_name_the_runner_refuses", vaultBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | NODE_OPTIONS"}, nil, "Invalid input vault-secrets", "the runner refuses to set NODE_OPTIONS"},
+		{"spec_name_the_runner_refuses_in_lower_case", vaultBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | node_options"}, nil, "Invalid input vault-secrets", "the runner refuses to set NODE_OPTIONS from a step, whatever its letter case"},
 		{"spec_derived_name_outside_ascii", vaultBase, map[string]string{"vault-secrets": "secret/data/app пароль"}, nil, "Invalid input vault-secrets", "which later steps cannot use"},
 		{"spec_jsonata_expression", vaultBase, map[string]string{"vault-secrets": "secret/data/aws $join(a)"}, nil, "Invalid input vault-secrets", "entry 1 (line 1, column 17)"},
 		{"spec_empty_path_segment_in_selector", vaultBase, map[string]string{"vault-secrets": "secret/data/app db..password"}, nil, "Invalid input vault-secrets", "empty key"},

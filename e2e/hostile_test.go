@@ -33,7 +33,8 @@ const hostileBigSize = 64 << 10
 // Values that cannot round-trip through Vault and GITHUB_ENV are left out
 // of the corpus on purpose:
 //   - NUL: Vault's JSON carries \u0000, but an environment variable cannot
-//     hold it (execve ends the string there).
+//     hold it (execve ends the string there), so the action refuses such a
+//     value (TestHostileValues_RunnerWouldCutOrDropAreRefused).
 //   - invalid UTF-8 and lone surrogates: JSON cannot carry them; Vault (and
 //     Go's decoder) store U+FFFD instead, so the stored value is not the one
 //     sent.
@@ -136,5 +137,55 @@ func TestHostileValues_CannotLeakOrInject(t *testing.T) {
 	}
 	for _, mask := range m {
 		assert.NotEmpty(t, strings.TrimSpace(mask), "no blank mask is registered")
+	}
+}
+
+// Values and names the runner would cut or drop, leaving a later step with
+// part of the export (a NUL ends an env value in execve, and the part
+// before it was never masked; NODE_OPTIONS in any letter case is dropped
+// with the step green). The step must fail, name the entry and never the
+// value, and write nothing.
+func TestHostileValues_RunnerWouldCutOrDropAreRefused(t *testing.T) {
+	t.Parallel()
+	bin, v, tokens := vaultServer(t)
+	for path, data := range map[string]map[string]any{
+		"secret/data/hostile-nul":  {"token": "s3cr3t-head\x00s3cr3t-tail"},
+		"secret/data/hostile-case": {"node_options": "--require ./evil.js", "user": "u"},
+	} {
+		_, err := v.API(context.Background(), "POST", path, map[string]any{"data": data})
+		require.NoError(t, err)
+	}
+	tests := []struct {
+		name      string
+		change    map[string]string
+		wantTitle string
+		wantText  []string
+	}{
+		{"value_with_a_nul", map[string]string{"vault-secrets": "secret/data/hostile-nul token | TOKEN"},
+			"Cannot export output TOKEN", []string{"vault-secrets entry 1 (secret/data/hostile-nul token | TOKEN)", "NUL byte"}},
+		{"value_with_a_nul_output_only", map[string]string{"vault-export-env": "false", "vault-secrets": "secret/data/hostile-nul token | TOKEN"},
+			"Cannot export output TOKEN", []string{"vault-secrets entry 1", "NUL byte"}},
+		{"wildcard_key_node_options_kept_lower_case", map[string]string{"vault-secrets": "secret/data/hostile-case **"},
+			"Invalid input vault-secrets", []string{`key "node_options" of secret/data/hostile-case`, "the runner refuses to set NODE_OPTIONS"}},
+		{"wildcard_key_node_options_upper_cased", map[string]string{"vault-secrets": "secret/data/hostile-case *"},
+			"Invalid input vault-secrets", []string{`key "node_options"`, "the runner refuses to set NODE_OPTIONS"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := with(vaultInputs(v, ""), tt.change)
+			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
+			assert.Equal(t, 1, res.ExitCode)
+			errs := errorAnnotations(res.Stdout)
+			require.Len(t, errs, 1, res.Stdout)
+			assert.True(t, strings.HasPrefix(errs[0], "::error title="+tt.wantTitle+"::"), errs[0])
+			for _, want := range tt.wantText {
+				assert.Contains(t, runnertest.UnescapeData(errs[0]), want)
+			}
+			assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), "s3cr3t", "the value is never shown")
+			assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), "evil.js", "the value is never shown")
+			assert.Empty(t, res.EnvRaw)
+			assert.Empty(t, res.OutputRaw)
+		})
 	}
 }

@@ -1,10 +1,12 @@
 // Package export collects everything one run hands to the workflow: env vars,
 // step outputs, masks and job-summary lines. It is computed in full before
-// anything is written, so a failed run writes nothing.
+// anything is written, so a failed run writes nothing. It is also the one
+// place for the rules of what may be exported: a Set refuses a name later
+// steps could not use or the runner would drop, and a value that would not
+// reach them whole.
 package export
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/federate-action/federate/internal/secret"
@@ -59,45 +61,55 @@ type Set struct {
 	summary []string
 }
 
-// CollisionError reports two sources that want the same env or output name.
-// Silently keeping the last one (vault-action's behaviour) hands a workflow
-// the wrong credential without a word.
-type CollisionError struct {
-	Kind, Name, First, Second string
-}
-
-func (e *CollisionError) Error() string {
-	return fmt.Sprintf("%s %s is set twice: by %s and by %s; give one of them another name",
-		e.Kind, e.Name, e.First, e.Second)
-}
-
-// Title is the annotation title for the error.
-func (e *CollisionError) Title() string { return "Duplicate " + e.Kind + " " + e.Name }
-
-// Env adds an env var; a name already set is an error.
+// Env adds an env var. The name must be one later steps can use and the
+// runner accepts (CheckEnvName), the value must reach them whole
+// (checkValue), and a name already set is an error.
 func (s *Set) Env(name string, v Value, source string) error {
-	return s.add(&s.env, "env var", Var{Name: name, Value: v, Source: source}, sameName)
+	return s.add(&s.env, Var{Name: name, Value: v, Source: source}, envRule)
 }
 
-// Output adds a step output; a name already set is an error. Output names
-// are compared without case: expressions (steps.x.outputs.token) are
-// case-insensitive, so TOKEN and token would be one output.
+// Output adds a step output, under the same rules as Env with the output
+// name rule (CheckOutputName). Output names are compared without case:
+// expressions (steps.x.outputs.token) are case-insensitive, so TOKEN and
+// token would be one output.
 func (s *Set) Output(name string, v Value, source string) error {
-	return s.add(&s.outputs, "output", Var{Name: name, Value: v, Source: source}, strings.EqualFold)
+	return s.add(&s.outputs, Var{Name: name, Value: v, Source: source}, outputRule)
 }
 
 // State saves a value for this action's post step (GITHUB_STATE), which
 // gets it back as the env var STATE_<name>.
 func (s *Set) State(name string, v Value, source string) error {
-	return s.add(&s.state, "state", Var{Name: name, Value: v, Source: source}, sameName)
+	return s.add(&s.state, Var{Name: name, Value: v, Source: source}, stateRule)
 }
+
+// rule is what one kind of export accepts.
+type rule struct {
+	kind  string
+	check func(name string) *NameError
+	same  func(a, b string) bool // whether two names are one
+}
+
+var (
+	envRule    = rule{kindEnv, envNameError, sameName}
+	outputRule = rule{kindOutput, outputNameError, strings.EqualFold}
+	stateRule  = rule{kindState, stateNameError, sameName}
+)
 
 func sameName(a, b string) bool { return a == b }
 
-func (s *Set) add(list *[]Var, kind string, v Var, same func(a, b string) bool) error {
+// add checks v's name and value, then its name against those already in
+// list, so that a Set only ever holds what the runner hands on whole.
+func (s *Set) add(list *[]Var, v Var, r rule) error {
+	if bad := r.check(v.Name); bad != nil {
+		bad.Source = v.Source
+		return bad
+	}
+	if reason := checkValue(v.Value.Reveal()); reason != "" {
+		return &ValueError{Kind: r.kind, Name: v.Name, Source: v.Source, Reason: reason}
+	}
 	for _, have := range *list {
-		if same(have.Name, v.Name) {
-			return &CollisionError{Kind: kind, Name: v.Name, First: have.Source, Second: v.Source}
+		if r.same(have.Name, v.Name) {
+			return &CollisionError{Kind: r.kind, Name: v.Name, First: have.Source, Second: v.Source}
 		}
 	}
 	*list = append(*list, v)

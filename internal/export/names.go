@@ -1,6 +1,9 @@
 package export
 
-import "regexp"
+import (
+	"regexp"
+	"unicode"
+)
 
 // Names later steps can use: an env var name a shell can expand, and an
 // output name an expression can reference (outputs may hold '-', as
@@ -10,15 +13,129 @@ var (
 	outputName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 )
 
-// ValidEnvName reports whether name can be exported as an env var.
+// ValidEnvName reports whether name has the form of an env var name. The
+// runner may still refuse it: CheckEnvName applies both rules.
 func ValidEnvName(name string) bool { return envName.MatchString(name) }
 
 // ValidOutputName reports whether name can be set as a step output.
 func ValidOutputName(name string) bool { return outputName.MatchString(name) }
 
-// refusedEnv lists names the runner refuses to take from GITHUB_ENV.
-var refusedEnv = map[string]bool{"NODE_OPTIONS": true}
+// refusedEnv lists the names the runner drops from GITHUB_ENV
+// (SetEnvFileCommand's _setEnvBlockList). It drops them with an annotation
+// only, so the step stays green with part of its export missing: we refuse
+// them before anything is written instead.
+var refusedEnv = []string{"NODE_OPTIONS"}
 
-// RunnerRefuses reports whether the runner refuses to set name as an env
-// var from a step, valid as the name is.
-func RunnerRefuses(name string) bool { return refusedEnv[name] }
+// RunnerRefuses reports whether the runner refuses to set name as an env var
+// from a step. The runner compares with
+// string.Equals(blocked, name, StringComparison.OrdinalIgnoreCase), so
+// node_options and Node_Options are refused too. Names that pass
+// ValidEnvName are ASCII, where OrdinalIgnoreCase is ASCII case folding.
+func RunnerRefuses(name string) bool {
+	for _, refused := range refusedEnv {
+		if equalFoldASCII(refused, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalFoldASCII compares a and b ignoring the case of ASCII letters only:
+// strings.EqualFold would also match the Kelvin sign to k, which
+// OrdinalIgnoreCase does not.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// The reasons a name is refused, shared by every caller so that a
+// vault-secrets entry and an export explain a name the same way.
+const (
+	reasonEmpty    = "it is empty"
+	reasonDigit    = "it starts with a digit"
+	reasonNonASCII = "it holds letters other than A-Z and a-z, which later steps cannot use"
+	reasonEnvChars = "use only letters, digits and '_', not starting with a digit"
+	reasonOutChars = "use only letters, digits, '_' and '-', not starting with a digit"
+	reasonRefused  = "the runner refuses to set NODE_OPTIONS from a step, whatever its letter case, and would drop it with the step still green"
+)
+
+// CheckEnvName returns a *NameError if name cannot be exported as an env
+// var: it must have the form ValidEnvName accepts, and the runner must not
+// refuse it (RunnerRefuses). Set.Env applies this rule; secretspec applies
+// it to vault-secrets names before any request.
+func CheckEnvName(name string) error { return orNil(envNameError(name)) }
+
+// CheckOutputName returns a *NameError if name cannot be set as a step
+// output.
+func CheckOutputName(name string) error { return orNil(outputNameError(name)) }
+
+// CheckStateName returns a *NameError if name cannot be saved for the post
+// step.
+func CheckStateName(name string) error { return orNil(stateNameError(name)) }
+
+// orNil keeps a nil *NameError from becoming a non-nil error.
+func orNil(e *NameError) error {
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+func envNameError(name string) *NameError {
+	if !ValidEnvName(name) {
+		return &NameError{Kind: kindEnv, Name: name, Reason: invalidReason(name, reasonEnvChars)}
+	}
+	if RunnerRefuses(name) {
+		return &NameError{Kind: kindEnv, Name: name, Reason: reasonRefused, Refused: true}
+	}
+	return nil
+}
+
+func outputNameError(name string) *NameError {
+	if !ValidOutputName(name) {
+		return &NameError{Kind: kindOutput, Name: name, Reason: invalidReason(name, reasonOutChars)}
+	}
+	return nil
+}
+
+// stateNameError applies the output rule: the post step reads the value
+// as the env var STATE_<name>, which Go reads whatever its characters, and
+// a '-' is in use (vault-token).
+func stateNameError(name string) *NameError {
+	if !ValidOutputName(name) {
+		return &NameError{Kind: kindState, Name: name, Reason: invalidReason(name, reasonOutChars)}
+	}
+	return nil
+}
+
+// invalidReason says why name does not have the form of a name, as
+// precisely as the cases users meet (a key such as "123" or "пароль").
+func invalidReason(name, chars string) string {
+	if name == "" {
+		return reasonEmpty
+	}
+	first := []rune(name)[0]
+	if unicode.IsNumber(first) {
+		return reasonDigit
+	}
+	for _, r := range name {
+		if r > unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsNumber(r)) {
+			return reasonNonASCII
+		}
+	}
+	return chars
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/federate-action/federate/internal/export"
 	"github.com/federate-action/federate/internal/secretspec"
 )
 
@@ -22,16 +23,20 @@ func (e *KeyError) Error() string {
 func (e *KeyError) Title() string { return "Vault secret has no such key" }
 
 // KeyNameError is a key of a wildcard entry whose derived name later
-// steps could not use.
+// steps could not use. It wraps the export rule's error with the key.
 type KeyNameError struct {
-	Spec      secretspec.Spec
-	Key, Name string
+	Spec secretspec.Spec
+	Key  string
+	Err  *export.NameError
 }
 
 func (e *KeyNameError) Error() string {
-	return fmt.Sprintf("vault-secrets entry %d (%s): key %q of %s would be exported as %q, which later steps cannot use; read it with its own entry and `| NAME`",
-		e.Spec.Entry, e.Spec.Raw, e.Key, e.Spec.Path, e.Name)
+	return fmt.Sprintf("vault-secrets entry %d (%s): key %q of %s cannot be exported as %s %q: %s; read it with its own entry and `| NAME`",
+		e.Spec.Entry, e.Spec.Raw, e.Key, e.Spec.Path, e.Err.Kind, e.Err.Name, e.Err.Reason)
 }
+
+// Unwrap returns the export rule's error.
+func (e *KeyNameError) Unwrap() error { return e.Err }
 
 // Title is the annotation title.
 func (e *KeyNameError) Title() string { return "Invalid input vault-secrets" }

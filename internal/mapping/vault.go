@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -100,11 +101,12 @@ func vaultEntry(set *export.Set, p *plan.VaultPlan, s secretspec.Spec, sec vault
 				return "", err
 			}
 			envName, outName := s.WildcardNames(key)
-			if !export.ValidOutputName(outName) || (p.ExportEnv && (!export.ValidEnvName(envName) || export.RunnerRefuses(envName))) {
-				return "", &KeyNameError{Spec: s, Key: key, Name: envName}
-			}
 			keySource := fmt.Sprintf("%s, key %q", source, key)
 			if err := add(envName, outName, export.Secret(secret.New(text)), keySource); err != nil {
+				var bad *export.NameError
+				if errors.As(err, &bad) {
+					return "", &KeyNameError{Spec: s, Key: key, Err: bad}
+				}
 				return "", err
 			}
 			maskLeaves(set, sec.Data[key])

@@ -10,10 +10,12 @@ import (
 
 // Commit hands the whole export set to the runner: every mask first, then
 // GITHUB_ENV, GITHUB_OUTPUT and GITHUB_STATE, then the job summary.
-// Everything is rendered and every file opened before the first byte is
-// written, and a failed write truncates them back to their size before, so a bad
-// name, a missing file, a full disk or a hostile value writes nothing: a
-// failed step must not hand credentials to later `if: always()` steps.
+// Everything is rendered and every file opened and locked before the first
+// byte is written, and a failed write blanks out what this commit wrote, so
+// a missing file, a full disk or a hostile value leaves nothing a later
+// step would read: a failed step must not hand credentials to later
+// `if: always()` steps. Other processes may append to the same files at the
+// same time; their entries are never touched (see pending).
 func (r *Runner) Commit(set *export.Set) error {
 	for _, m := range set.Masks() {
 		r.Mask(m)
@@ -37,13 +39,13 @@ func (r *Runner) Commit(set *export.Set) error {
 		}
 	}()
 	for _, f := range files {
-		if err := f.open(r.getenv(f.name)); err != nil {
+		if err := f.open(r.getenv(f.name), r.lockWait); err != nil {
 			return err
 		}
 	}
 	for _, f := range files {
 		if err := f.write(); err != nil {
-			return errors.Join(err, rollback(files))
+			return errors.Join(err, undo(files))
 		}
 	}
 	r.summary(set.SummaryLines())
@@ -59,7 +61,7 @@ func (r *Runner) summary(lines []string) {
 	}
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
 	if err == nil {
-		_, err = f.WriteString(strings.Join(lines, "\n") + "\n")
+		_, err = appendOnce(f, []byte(strings.Join(lines, "\n")+"\n"))
 		err = errors.Join(err, f.Close())
 	}
 	if err != nil {
@@ -67,70 +69,11 @@ func (r *Runner) summary(lines []string) {
 	}
 }
 
-// pending is one file command waiting to be written.
-type pending struct {
-	name string // GITHUB_ENV, GITHUB_OUTPUT or GITHUB_STATE
-	text string
-	f    *os.File
-	size int64 // the file's size before we wrote, to roll back to
-}
-
-func (p *pending) open(path string) error {
-	if p.text == "" {
-		return nil
-	}
-	if path == "" {
-		return &WriteError{File: p.name, Reason: "the variable is not set: run inside GitHub Actions, or point it at a file for a local run"}
-	}
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		return &WriteError{File: p.name, Reason: err.Error()}
-	}
-	info, err := f.Stat()
-	if err != nil {
-		_ = f.Close()
-		return &WriteError{File: p.name, Reason: err.Error()}
-	}
-	p.f, p.size = f, info.Size()
-	return nil
-}
-
-func (p *pending) write() error {
-	if p.f == nil {
-		return nil
-	}
-	if _, err := p.f.WriteString(p.text); err != nil {
-		return &WriteError{File: p.name, Reason: err.Error()}
-	}
-	return nil
-}
-
-func (p *pending) close() {
-	if p.f != nil {
-		_ = p.f.Close()
-	}
-}
-
-// rollback truncates every opened file to its size before the commit.
-func rollback(files []*pending) error {
-	var errs []error
-	for _, p := range files {
-		if p.f != nil {
-			if err := p.f.Truncate(p.size); err != nil {
-				errs = append(errs, &WriteError{File: p.name, Reason: "could not undo a partial write: " + err.Error()})
-			}
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// render turns vars into heredoc entries for one file command.
+// render turns vars into heredoc entries for one file command. Names and
+// values were checked when they were added to the export.Set.
 func (r *Runner) render(file string, vars []export.Var) (string, error) {
 	var b strings.Builder
 	for _, v := range vars {
-		if err := checkName(file, v.Name); err != nil {
-			return "", err
-		}
 		entry, err := heredoc(file, v.Name, v.Value.Reveal(), r.rand)
 		if err != nil {
 			return "", err

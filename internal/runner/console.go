@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sethvargo/go-githubactions"
 
@@ -26,6 +27,8 @@ type Runner struct {
 	getenv func(string) string
 	rand   io.Reader
 	masked map[string]bool // each mask is sent once, however often it is asked for
+	// lockWait bounds the wait for another writer's lock on a file command.
+	lockWait time.Duration
 }
 
 // New returns a Runner that prints to stdout, reads the file-command paths
@@ -33,10 +36,11 @@ type Runner struct {
 // production: the delimiter must be unguessable).
 func New(getenv func(string) string, stdout io.Writer, rand io.Reader) *Runner {
 	return &Runner{
-		gha:    githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(stdout)),
-		getenv: getenv,
-		rand:   rand,
-		masked: map[string]bool{},
+		gha:      githubactions.New(githubactions.WithGetenv(getenv), githubactions.WithWriter(stdout)),
+		getenv:   getenv,
+		rand:     rand,
+		masked:   map[string]bool{},
+		lockWait: defaultLockWait,
 	}
 }
 

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/federate-action/federate/internal/export"
 )
 
 // WriteError reports a file command that could not be written. It names
@@ -51,20 +49,4 @@ func delimiter(rand io.Reader) (string, error) {
 	b[6] = b[6]&0x0f | 0x40 // version 4
 	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
 	return fmt.Sprintf("ghadelimiter_%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]), nil
-}
-
-// checkName refuses names the runner would reject or shells could not use.
-func checkName(file, name string) error {
-	valid := export.ValidOutputName
-	if file == "GITHUB_ENV" {
-		valid = export.ValidEnvName
-		if export.RunnerRefuses(name) {
-			return &WriteError{File: file, Name: name, Reason: "the runner refuses to set it from a step"}
-		}
-	}
-	if !valid(name) {
-		return &WriteError{File: file, Name: fmt.Sprintf("%q", name),
-			Reason: "not a valid name: use letters, digits and '_' (and '-' in outputs), not starting with a digit"}
-	}
-	return nil
 }

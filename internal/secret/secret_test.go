@@ -38,6 +38,9 @@ func TestString_MaskUnits(t *testing.T) {
 		{"blank_lines_skipped", "x\n\n  \ny", []string{"x\n\n  \ny", "x", "y"}},
 		{"padded_value_is_masked_trimmed_too", " pad\t", []string{" pad\t", "pad"}},
 		{"padded_line_is_masked_trimmed_too", "a\n  b  ", []string{"a\n  b  ", "a", "  b  ", "b"}},
+		{"nul_pieces_are_masked_each", "head\x00tail", []string{"head\x00tail", "head", "tail", "headtail"}},
+		{"nul_and_lines", "a1\x00b2\nc3", []string{"a1\x00b2\nc3", "a1", "b2", "c3", "a1b2\nc3", "a1b2"}},
+		{"nul_only_is_not_masked", "\x00", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@
 package secretspec
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -171,33 +172,35 @@ func skipSpace(line string, i, end int) int {
 }
 
 // checkName returns what is wrong with the name s is exported under, or "".
-// Explicit and derived names alike must be names later steps can use
-// (export.ValidEnvName, which outputs accept too) and not one the runner
-// refuses. A wildcard's names depend on the secret's keys: they are
-// checked when it has been read.
+// Explicit and derived names alike must pass export.CheckEnvName, the rule
+// the export applies (env names are the stricter: outputs accept them), so
+// a bad name is reported here with its line and column, before any
+// request. A wildcard's names depend on the secret's keys: the export
+// checks them when it has been read; only its prefix is checked here.
 func checkName(s Spec) string {
 	const hint = "use letters, digits and '_', not starting with a digit"
+	if s.Selector.Wildcard != None {
+		if s.Name != "" && !export.ValidEnvName(s.Name) {
+			return fmt.Sprintf("invalid prefix %q (%s, e.g. CI_: it starts the name of every key)", s.Name, hint)
+		}
+		return ""
+	}
+	var bad *export.NameError
+	if !errors.As(export.CheckEnvName(s.EnvName()), &bad) {
+		return ""
+	}
+	derived := s.OutputName() // the env name before upper-casing, as the user wrote it
 	switch {
-	case s.Name != "" && s.Selector.Wildcard != None && !export.ValidEnvName(s.Name):
-		return fmt.Sprintf("invalid prefix %q (%s, e.g. CI_: it starts the name of every key)", s.Name, hint)
-	case s.Name != "" && !export.ValidEnvName(s.Name):
-		return fmt.Sprintf("invalid name %q (%s, e.g. NPM_TOKEN: it names both the env var and the output)", s.Name, hint)
-	case s.Selector.Wildcard != None:
-		return ""
-	case export.RunnerRefuses(s.EnvName()):
-		return fmt.Sprintf(`the runner refuses to set %s from a step: choose another name with "| NAME"`, s.EnvName())
+	case bad.Refused && s.Name != "":
+		return fmt.Sprintf(`invalid name %q: %s (choose another name)`, s.Name, bad.Reason)
 	case s.Name != "":
-		return ""
-	}
-	switch d := DeriveName(s.Selector.Text); {
-	case d == "":
+		return fmt.Sprintf("invalid name %q (%s, e.g. NPM_TOKEN: it names both the env var and the output)", s.Name, hint)
+	case derived == "":
 		return `cannot derive a name from the key: it would be empty (add "| NAME" to choose one)`
-	case unicode.IsNumber([]rune(d)[0]):
-		return fmt.Sprintf(`cannot derive a name from the key: %q starts with a digit (add "| NAME" to choose one)`, d)
-	case !export.ValidEnvName(d):
-		return fmt.Sprintf(`cannot derive a name from the key: %q holds letters other than A-Z and a-z, which later steps cannot use (add "| NAME" to choose one)`, d)
+	case bad.Refused:
+		return fmt.Sprintf(`cannot derive a name from the key: %q: %s (add "| NAME" to choose another one)`, derived, bad.Reason)
 	}
-	return ""
+	return fmt.Sprintf(`cannot derive a name from the key: %q: %s (add "| NAME" to choose one)`, derived, bad.Reason)
 }
 
 // startsWithSpace reports whether s starts with whitespace.
