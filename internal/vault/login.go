@@ -18,7 +18,7 @@ type Login struct {
 
 	JWT      func(ctx context.Context) (secret.String, error) // jwt: a fresh ID token per attempt
 	RoleID   string                                           // approle
-	SecretID secret.String                                    // approle
+	SecretID secret.String                                    // approle; zero for a role with bind_secret_id=false
 	Token    secret.String                                    // token
 }
 
@@ -45,7 +45,10 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 			}
 		case "approle":
 			body["role_id"] = l.RoleID
-			body["secret_id"] = l.SecretID.Reveal()
+			// A role with bind_secret_id=false is given none.
+			if !l.SecretID.IsZero() {
+				body["secret_id"] = l.SecretID.Reveal()
+			}
 		default:
 			return fmt.Errorf("unknown Vault login method %q", l.Method)
 		}
