@@ -76,7 +76,10 @@ const maxReason = 300
 // page) is not repeated: it may echo the request, secrets included.
 func reasons(err error) string {
 	var re *api.ResponseError
+	var redirect *RedirectError
 	switch {
+	case errors.As(err, &redirect):
+		return redirect.Error()
 	case errors.As(err, &re) && re.RawError:
 		return fmt.Sprintf("HTTP %d with a body that is not Vault's JSON (not shown)", re.StatusCode)
 	case errors.As(err, &re) && len(re.Errors) > 0:

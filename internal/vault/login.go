@@ -73,7 +73,12 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 func loginError(l Login, err error, jwt secret.String) error {
 	status := statusOf(err)
 	if status != 400 && status != 401 && status != 403 {
-		return &safeError{title: "Vault login failed", msg: fmt.Sprintf("logging in to Vault at auth/%s: %s", l.Mount, reasons(err)), err: err}
+		title := "Vault login failed"
+		var redirect *RedirectError
+		if errors.As(err, &redirect) {
+			title = redirect.Title()
+		}
+		return &safeError{title: title, msg: fmt.Sprintf("logging in to Vault at auth/%s: %s", l.Mount, reasons(err)), err: err}
 	}
 	e := &LoginError{Method: l.Method, Mount: l.Mount, Role: l.Role, Status: status, Reason: reasons(err), Err: err}
 	if l.Method == "jwt" {
