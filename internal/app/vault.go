@@ -44,8 +44,12 @@ func (r vaultResult) leasedPaths() []string {
 // revoked by the post step: it is the parent of dynamic secrets' leases,
 // which must last until the job ends, and the user did not keep it.
 func postRevokes(p *plan.VaultPlan, r vaultResult) bool {
-	return !p.KeepsToken() && len(r.leasedPaths()) > 0
+	return !p.KeepsToken() && r.revocable() && len(r.leasedPaths()) > 0
 }
+
+// revocable reports whether the login's token can be revoked: not a batch
+// token, which Vault keeps no record of.
+func (r vaultResult) revocable() bool { return r.client != nil && r.client.Revocable() }
 
 // stateVaultToken names the GITHUB_STATE entry that hands the post step a
 // token to revoke; the post step reads it as STATE_vault-token.
@@ -129,6 +133,10 @@ func distinctPaths(specs []secretspec.Spec) []string {
 // never revoked.
 func finishVault(ctx context.Context, p *plan.VaultPlan, r vaultResult, succeeded bool, out *runner.Runner) {
 	if p == nil || r.client == nil || p.Method == "token" || (succeeded && (p.KeepsToken() || postRevokes(p, r))) {
+		return
+	}
+	if !r.revocable() {
+		out.Debugf("The Vault token is a batch token, which Vault cannot revoke: it expires at the end of its TTL")
 		return
 	}
 	ctx, cancel := revokeContext(ctx)

@@ -32,6 +32,7 @@ type Options struct {
 type Client struct {
 	api   *api.Client
 	retry retry.Policy
+	batch bool // the token Login got is a batch token
 }
 
 // New returns a client with no token, configured by o alone: no VAULT_*

@@ -3,6 +3,7 @@ package vault_test
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -206,4 +207,62 @@ func TestNew_IgnoresUnusableVaultVariablesOfTheJob(t *testing.T) {
 		}
 		check(t)
 	})
+}
+
+// A batch token (a role with token_type=batch) has no accessor and cannot
+// be revoked: the step must not try, and then warn, on every run.
+func TestLogin_TellsWhetherTheTokenCanBeRevoked(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		answer string
+		want   bool
+	}{
+		{"service_token_has_an_accessor", `{"auth":{"client_token":"hvs.x","accessor":"acc","token_type":"service"}}`, true},
+		{"batch_token_has_none", `{"auth":{"client_token":"hvb.x","accessor":"","token_type":"batch"}}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = w.Write([]byte(tt.answer))
+			}))
+			defer server.Close()
+			c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 1}})
+			require.NoError(t, err)
+			_, err = c.Login(context.Background(), vault.Login{Method: "approle", Mount: "approle", RoleID: "r"})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, c.Revocable())
+		})
+	}
+}
+
+// An AppRole role with bind_secret_id=false is logged in to with its role
+// id alone; a secret id, when given, goes with it.
+func TestLogin_AppRoleSendsASecretIDOnlyWhenGiven(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		secretID string
+		want     map[string]any
+	}{
+		{"without_secret_id", "", map[string]any{"role_id": "r"}},
+		{"with_secret_id", "s", map[string]any{"role_id": "r", "secret_id": "s"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got map[string]any
+			server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_ = json.NewDecoder(r.Body).Decode(&got)
+				_, _ = w.Write([]byte(`{"auth":{"client_token":"hvs.x","accessor":"acc"}}`))
+			}))
+			defer server.Close()
+			c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 1}})
+			require.NoError(t, err)
+			_, err = c.Login(context.Background(), vault.Login{Method: "approle", Mount: "approle", RoleID: "r", SecretID: secret.New(tt.secretID)})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }

@@ -60,6 +60,9 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 			return errors.New("the Vault login answer holds no client token")
 		}
 		token = secret.New(s.Auth.ClientToken)
+		// A batch token (a role with token_type=batch) has no accessor:
+		// Vault keeps no record of it, so it cannot be revoked.
+		c.batch = s.Auth.Accessor == ""
 		return nil
 	})
 	if err != nil {
@@ -88,6 +91,10 @@ func loginError(l Login, err error, jwt secret.String) error {
 	}
 	return e
 }
+
+// Revocable reports whether the token that Login got can be revoked: a
+// batch token cannot, and lives until the end of its TTL.
+func (c *Client) Revocable() bool { return !c.batch }
 
 // RevokeSelf revokes the client's token, so it is worthless after the step.
 func (c *Client) RevokeSelf(ctx context.Context) error {
