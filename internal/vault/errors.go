@@ -148,7 +148,10 @@ func (e *ReadError) Unwrap() error { return e.Err }
 
 // Title is the annotation title.
 func (e *ReadError) Title() string {
+	var redirect *RedirectError
 	switch {
+	case errors.As(e.Err, &redirect):
+		return redirect.Title()
 	case e.NotFound:
 		return "Vault secret not found"
 	case e.Status == 403:

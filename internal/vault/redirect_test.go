@@ -71,6 +71,9 @@ func TestClient_NeverFollowsARedirect(t *testing.T) {
 				var redirect *vault.RedirectError
 				require.ErrorAs(t, err, &redirect)
 				assert.Equal(t, status, redirect.Status)
+				var titled interface{ Title() string }
+				require.ErrorAs(t, err, &titled)
+				assert.Equal(t, "Vault redirected a request", titled.Title())
 				assert.Contains(t, err.Error(), "vault-url")
 				assert.Contains(t, err.Error(), other.URL)
 				for _, s := range []string{"hunter2", "id-token", "the-token"} {
