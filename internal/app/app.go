@@ -90,7 +90,7 @@ func Run(ctx context.Context, d Deps) (err error) {
 	}
 	if p.Vault != nil {
 		notes, err := mapping.Vault(set, p.Vault, mapping.VaultResult{Secrets: vlt.secrets, Token: vlt.token,
-			LeasedPaths: vlt.leasedPaths(), PostRevokes: postRevokes(p.Vault, vlt)})
+			LeasedPaths: vlt.leasedPaths(), PostRevokes: postRevokes(p.Vault, vlt), Batch: !vlt.revocable()})
 		for _, n := range notes {
 			out.Infof("%s", n)
 		}
@@ -140,9 +140,28 @@ func (e *TimeoutError) Unwrap() error { return e.Err }
 // Title is the annotation title.
 func (e *TimeoutError) Title() string { return "Timed out" }
 
+// CancelledError is the run being stopped from outside (the runner sends
+// SIGTERM when the job is cancelled) before the step finished.
+type CancelledError struct{ Err error }
+
+func (e *CancelledError) Error() string {
+	return fmt.Sprintf("the step was cancelled before it finished; last error: %v", e.Err)
+}
+
+func (e *CancelledError) Unwrap() error { return e.Err }
+
+// Title is the annotation title.
+func (e *CancelledError) Title() string { return "Cancelled" }
+
+// timedOut says why the step's context ended, if it did: its deadline
+// (action-timeout-s) or a cancellation, which is not the user's limit to
+// raise.
 func timedOut(ctx context.Context, p plan.Plan, err error) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return &TimeoutError{Timeout: p.Timeout, Err: err}
+	case errors.Is(ctx.Err(), context.Canceled):
+		return &CancelledError{Err: err}
 	}
 	return err
 }

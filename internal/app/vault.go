@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sort"
 	"time"
@@ -42,8 +43,12 @@ func (r vaultResult) leasedPaths() []string {
 // revoked by the post step: it is the parent of dynamic secrets' leases,
 // which must last until the job ends, and the user did not keep it.
 func postRevokes(p *plan.VaultPlan, r vaultResult) bool {
-	return !p.KeepsToken() && len(r.leasedPaths()) > 0
+	return !p.KeepsToken() && r.revocable() && len(r.leasedPaths()) > 0
 }
+
+// revocable reports whether the login's token can be revoked: not a batch
+// token, which Vault keeps no record of.
+func (r vaultResult) revocable() bool { return r.client != nil && r.client.Revocable() }
 
 func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Context) (secret.String, error), out *runner.Runner, client *http.Client) (vaultResult, error) {
 	var res vaultResult
@@ -106,16 +111,56 @@ func roleSuffix(p *plan.VaultPlan) string {
 // step will (dynamic secrets' leases): a token left valid after the step
 // is a credential anyone reading a later step's environment could use. It
 // runs even when the step has failed, on a context of its own since the
-// step's may have expired. A token the user gave is never revoked.
+// step's may have expired (see revokeContext). A token the user gave is
+// never revoked.
 func finishVault(ctx context.Context, p *plan.VaultPlan, r vaultResult, succeeded bool, out *runner.Runner) {
 	if p == nil || r.client == nil || p.Method == "token" || (succeeded && (p.KeepsToken() || postRevokes(p, r))) {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	if !r.revocable() {
+		out.Debugf("The Vault token is a batch token, which Vault cannot revoke: it expires at the end of its TTL")
+		return
+	}
+	ctx, cancel := revokeContext(ctx)
 	defer cancel()
 	if err := r.client.RevokeSelf(ctx); err != nil {
 		out.Warningf("could not revoke the Vault token: %v; it expires at the end of its TTL", err)
 		return
 	}
 	out.Infof("Vault token revoked")
+}
+
+// revokeGrace is how long the revocation may run after the step's context
+// has ended, by action-timeout-s or by a cancellation: the step as a whole
+// ends within action-timeout-s plus this. Revoking is one request to a
+// Vault that answered the login moments ago, well under a second even far
+// away; a Vault that is hanging will not answer in 10 s either, and the
+// token then expires at the end of its TTL. A cancelled job's runner
+// stops the step soon after its SIGTERM, so the revocation must fit in
+// that short time too.
+const revokeGrace = 2 * time.Second
+
+// revokeTimeout bounds a revocation that starts well inside the step's time.
+const revokeTimeout = 10 * time.Second
+
+// The causes that end a revocation, which its warning shows.
+var (
+	errRevokeGrace   = fmt.Errorf("the step had ended and revoking got %s more", revokeGrace)
+	errRevokeTimeout = fmt.Errorf("revoking got %s", revokeTimeout)
+)
+
+// revokeContext is step's values without its end: the revocation must run
+// even after the step's deadline or a cancellation, but for revokeGrace
+// at most after either, and for revokeTimeout at most in all.
+func revokeContext(step context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancelTimeout := context.WithTimeoutCause(context.WithoutCancel(step), revokeTimeout, errRevokeTimeout)
+	ctx, cancel := context.WithCancelCause(ctx)
+	stop := context.AfterFunc(step, func() {
+		time.AfterFunc(revokeGrace, func() { cancel(errRevokeGrace) })
+	})
+	return ctx, func() {
+		stop()
+		cancel(nil)
+		cancelTimeout()
+	}
 }

@@ -25,6 +25,9 @@ type VaultResult struct {
 	// is set, their leases keep the token alive until the post step.
 	LeasedPaths []string
 	PostRevokes bool
+	// Batch is a batch token, which Vault cannot revoke: it expires at the
+	// end of its TTL.
+	Batch bool
 }
 
 // exported records the names one side set, for the summary.
@@ -147,6 +150,8 @@ func summarizeVault(set *export.Set, p *plan.VaultPlan, r VaultResult, names exp
 		token = "the given token (not revoked)"
 	case p.ExportToken || p.OutputToken:
 		token = "kept: exported for later steps"
+	case r.Batch:
+		token = "a batch token: Vault cannot revoke it, so it expires at the end of its TTL"
 	case r.PostRevokes:
 		token = "revoked at the end of the job (it holds the leases of dynamic secrets)"
 	}

@@ -167,6 +167,8 @@ func TestVault_Summary(t *testing.T) {
 			[]string{"| Token | kept: exported for later steps |", "| Env vars | `APP_TOKEN`, `VAULT_TOKEN`, `VAULT_ADDR` |"}},
 		{"leased_token_revoked_by_the_post_step", nil, VaultResult{PostRevokes: true},
 			[]string{"| Token | revoked at the end of the job (it holds the leases of dynamic secrets) |"}},
+		{"batch_token_expires_on_its_own", nil, VaultResult{Batch: true},
+			[]string{"| Token | a batch token: Vault cannot revoke it, so it expires at the end of its TTL |"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

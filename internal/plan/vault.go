@@ -23,7 +23,7 @@ type VaultPlan struct {
 
 	Token    secret.String // method token
 	RoleID   string        // method approle
-	SecretID secret.String // method approle
+	SecretID secret.String // method approle; zero for a role with bind_secret_id=false
 
 	Specs          []secretspec.Spec
 	ExportEnv      bool
@@ -134,11 +134,11 @@ func vaultCredentials(r *inputs.Reader, v *VaultPlan) error {
 		}
 	case "approle":
 		if v.RoleID = r.String("vault-role-id"); v.RoleID == "" {
-			return &inputs.Error{Input: "vault-role-id", Hint: "vault-method is approle: set vault-role-id and vault-secret-id"}
+			return &inputs.Error{Input: "vault-role-id", Hint: "vault-method is approle: set vault-role-id (and vault-secret-id, unless the role has bind_secret_id=false)"}
 		}
-		if v.SecretID = secret.New(r.String("vault-secret-id")); v.SecretID.IsZero() {
-			return &inputs.Error{Input: "vault-secret-id", Hint: "vault-method is approle: set vault-secret-id from a secret"}
-		}
+		// A role with bind_secret_id=false logs in with its role id alone
+		// (its CIDR or other bounds protect it), as vault-action allows.
+		v.SecretID = secret.New(r.String("vault-secret-id"))
 	}
 	return nil
 }

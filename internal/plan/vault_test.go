@@ -44,6 +44,18 @@ func TestBuild_VaultWithoutJWTNeedsNoIDToken(t *testing.T) {
 	assert.Equal(t, "s", p.Vault.SecretID.Reveal())
 }
 
+// A role with bind_secret_id=false needs no secret id, as in vault-action.
+func TestBuild_ApproleWithoutSecretID(t *testing.T) {
+	t.Parallel()
+	p, err := plan.Build(inputs.New(runnerEnv(map[string]string{
+		"vault-url": "https://vault.example.com", "vault-method": "approle", "vault-role-id": "r",
+		"vault-secrets": "secret/data/x y", "ACTIONS_ID_TOKEN_REQUEST_URL": "",
+	})))
+	require.NoError(t, err)
+	assert.Equal(t, "r", p.Vault.RoleID)
+	assert.True(t, p.Vault.SecretID.IsZero())
+}
+
 func TestBuild_VaultInvalid(t *testing.T) {
 	t.Parallel()
 	const url = "https://vault.example.com"
@@ -57,7 +69,7 @@ func TestBuild_VaultInvalid(t *testing.T) {
 		{"url_with_credentials", map[string]string{"vault-url": "https://u:hunter2@vault.example.com", "vault-secrets": "a b"}, "vault-url", "no user:password@"},
 		{"unknown_method", map[string]string{"vault-url": url, "vault-method": "github", "vault-secrets": "a b"}, "vault-method", "jwt"},
 		{"token_method_without_token", map[string]string{"vault-url": url, "vault-method": "token", "vault-secrets": "a b"}, "vault-token", "is required"},
-		{"approle_without_secret_id", map[string]string{"vault-url": url, "vault-method": "approle", "vault-role-id": "r", "vault-secrets": "a b"}, "vault-secret-id", "is required"},
+		{"approle_without_role_id", map[string]string{"vault-url": url, "vault-method": "approle", "vault-secret-id": "hunter2", "vault-secrets": "a b"}, "vault-role-id", "is required"},
 		{"nothing_asked", map[string]string{"vault-url": url}, "vault-secrets", "nothing is asked of Vault"},
 		{"spec_error_names_entry_and_column", map[string]string{"vault-url": url, "vault-secrets": "a b\nsecret/x key |"}, "vault-secrets", "entry 2 (line 2"},
 		{"two_entries_one_name", map[string]string{"vault-url": url, "vault-secrets": "a x | N; b y | N"}, "vault-secrets", "entry 1 (a x | N) and entry 2 (b y | N) both set env var N"},
@@ -66,6 +78,7 @@ func TestBuild_VaultInvalid(t *testing.T) {
 		{"url_without_a_scheme_hides_its_password", map[string]string{"vault-url": "ci:hunter2@vault.example.com:8200", "vault-secrets": "a b"}, "vault-url", `"REDACTED@vault.example.com:8200"`},
 		{"bad_ca_is_not_shown", map[string]string{"vault-url": url, "vault-secrets": "a b", "vault-ca-certificate": "-----BEGIN PRIVATE KEY-----\nhunter2"}, "vault-ca-certificate", "(value hidden): use a PEM certificate"},
 		{"auth_path_with_a_dot_segment", map[string]string{"vault-url": url, "vault-secrets": "a b", "vault-path": "jwt/./x"}, "vault-path", "auth mount's path"},
+		{"secret_path_with_a_dot_segment", map[string]string{"vault-url": url, "vault-secrets": "a b\n  secret/./data/x v"}, "vault-secrets", `entry 2 (line 2, column 10): invalid path: it must not contain a "." segment`},
 		{"auth_path_climbing_out", map[string]string{"vault-url": url, "vault-secrets": "a b", "vault-path": "../sys"}, "vault-path", "auth mount's path"},
 		{"namespace_is_quoted_once", map[string]string{"vault-url": url, "vault-secrets": "a b", "vault-namespace": "a b"}, "vault-namespace", `invalid value "a b"`},
 		{"name_the_runner_refuses", map[string]string{"vault-url": url, "vault-secrets": "a b | NODE_OPTIONS"}, "vault-secrets", "the runner refuses"},

@@ -67,7 +67,7 @@ func Do(ctx context.Context, p Policy, transient func(error) bool, op func(ctx c
 			if prev == nil {
 				prev = err
 			}
-			return &ExhaustedError{Attempts: attempt, Reason: "action-timeout-s reached", Err: prev}
+			return &ExhaustedError{Attempts: attempt, Reason: stopReason(ctx), Err: prev}
 		}
 		if !stalled && !transient(err) {
 			return err
@@ -87,9 +87,24 @@ func Do(ctx context.Context, p Policy, transient func(error) bool, op func(ctx c
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return &ExhaustedError{Attempts: attempt, Reason: "action-timeout-s reached", Err: err}
+			return &ExhaustedError{Attempts: attempt, Reason: stopReason(ctx), Err: err}
 		case <-timer.C:
 		}
+	}
+}
+
+// stopReason says why ctx ended the attempts. A cancellation is the run
+// being stopped (the runner's SIGTERM when the job is cancelled), which
+// must not read as a timeout the user could raise; a context with a cause
+// of its own (a grace period) names it; any other deadline is the step's.
+func stopReason(ctx context.Context) string {
+	switch cause := context.Cause(ctx); {
+	case errors.Is(cause, context.Canceled):
+		return "the step was cancelled"
+	case cause == nil || errors.Is(cause, context.DeadlineExceeded):
+		return "action-timeout-s reached"
+	default:
+		return cause.Error()
 	}
 }
 

@@ -171,3 +171,42 @@ func TestDo_NamesTheInputThatLimitsAttempts(t *testing.T) {
 	err := retry.Do(context.Background(), p, isTransient, func(context.Context) error { return errTransient })
 	assert.ErrorContains(t, err, "gave up after 2 attempt(s): vault-retry-max-attempts reached")
 }
+
+// A cancelled run (the runner's SIGTERM) is not a timeout: saying
+// "action-timeout-s reached" would send the user to raise the wrong limit.
+func TestDo_SaysWhyTheContextEnded(t *testing.T) {
+	t.Parallel()
+	errGrace := errors.New("the grace period ran out")
+	tests := []struct {
+		name  string
+		ctx   func() (context.Context, context.CancelFunc)
+		want  string
+		avoid string
+	}{
+		{"cancelled_run_says_cancelled", func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(20*time.Millisecond, cancel)
+			return ctx, cancel
+		}, "the step was cancelled", "action-timeout-s"},
+		{"deadline_says_action_timeout", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 20*time.Millisecond)
+		}, "action-timeout-s reached", "cancelled"},
+		{"deadline_with_a_cause_names_it", func() (context.Context, context.CancelFunc) {
+			return context.WithTimeoutCause(context.Background(), 20*time.Millisecond, errGrace)
+		}, "the grace period ran out", "action-timeout-s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := tt.ctx()
+			defer cancel()
+			err := retry.Do(ctx, fast(10), isTransient, func(ctx context.Context) error {
+				<-ctx.Done()
+				return ctx.Err()
+			})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), tt.avoid)
+		})
+	}
+}

@@ -217,9 +217,11 @@ var versionQuery = regexp.MustCompile(`^version=[0-9]+$`)
 const pathHint = "(write the API path under v1/, e.g. secret/data/ci for the KV v2 secret ci)"
 
 // checkPath returns the path without its leading '/', or the offset in tok
-// and the message of what is wrong with it. Quotes and `..` are refused
-// because they are mistakes (vault-action would send them as written), and
-// `//` because Vault would clean it into another path.
+// and the message of what is wrong with it. Quotes are refused because
+// they are mistakes (vault-action would send them as written); `.` and
+// `..` segments and `//` because the request's path is cleaned after the
+// KV v2 `data/` is added, so they would read another secret than the one
+// written: `secret/./data/x` would read secret/data/data/x.
 func checkPath(tok string) (path string, off int, msg string) {
 	if i := strings.IndexAny(tok, "\"'`"); i >= 0 {
 		return "", i, "invalid path: it must not be quoted " + pathHint
@@ -238,8 +240,8 @@ func checkPath(tok string) (path string, off int, msg string) {
 	}
 	for i := 0; i <= len(p); {
 		seg, _, _ := strings.Cut(p[i:], "/")
-		if seg == ".." {
-			return "", start + i, `invalid path: it must not contain ".." ` + pathHint
+		if seg == "." || seg == ".." {
+			return "", start + i, fmt.Sprintf(`invalid path: it must not contain a %q segment, which would read another secret `, seg) + pathHint
 		}
 		i += len(seg) + 1
 	}

@@ -33,11 +33,11 @@ type Options struct {
 type Client struct {
 	api   *api.Client
 	retry retry.Policy
+	batch bool // the token Login got is a batch token
 }
 
-// New returns a client with no token. api.NewClient picks up VAULT_TOKEN
-// and VAULT_NAMESPACE from the environment: both are cleared so only what
-// the step's inputs say is used.
+// New returns a client with no token, configured by o alone: no VAULT_*
+// variable of the job reaches it (see newAPIClient).
 func New(o Options) (*Client, error) {
 	tr := o.Transport
 	if tr == nil {
@@ -58,23 +58,23 @@ func New(o Options) (*Client, error) {
 	}
 	cfg := &api.Config{
 		Address: o.Address,
-		// net/http must not follow redirects itself: vault/api follows one,
-		// refusing a downgrade to http, and sends the token only then. A
-		// followed redirect would carry the login body (a secret id, an ID
-		// token) wherever the Location header pointed.
-		HttpClient: &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error {
+		// No redirect is followed, by net/http or by vault/api (which
+		// follows one 301, 302 or 307 to any host unless told not to): it
+		// would carry the login body (a secret id, an ID token) or the
+		// token wherever the Location header pointed. refuseRedirects
+		// turns the answer into an error that names vault-url.
+		HttpClient: &http.Client{Transport: refuseRedirects{tr}, CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		}},
-		MaxRetries: 0, // Client retries, so that a login attempt can use a fresh ID token
+		DisableRedirects: true,
+		MaxRetries:       0, // Client retries, so that a login attempt can use a fresh ID token
 	}
 	cfg.HttpClient.Transport = &bodylimit.Transport{Base: cfg.HttpClient.Transport, Limit: answerLimit}
-	c, err := api.NewClient(cfg)
+	c, err := newAPIClient(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("configuring the Vault client (check the job's VAULT_* environment variables): %w", err)
+		return nil, fmt.Errorf("configuring the Vault client: %w", err)
 	}
-	// NewClient also took VAULT_TOKEN, VAULT_NAMESPACE and VAULT_HEADERS
-	// from the job's environment; keep only the request marker it sets and
-	// what the inputs say.
+	// Only the request marker NewClient sets, and what the inputs say.
 	c.ClearToken()
 	headers := http.Header{api.RequestHeaderName: {"true"}}
 	for name, values := range o.Headers {

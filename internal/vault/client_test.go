@@ -3,8 +3,11 @@ package vault_test
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -154,4 +157,112 @@ func TestLogin_RefusedConnectionIsRetried(t *testing.T) {
 
 	require.Error(t, err)
 	assert.Equal(t, int32(1), retries.Load())
+}
+
+// vault/api parses the job's VAULT_* variables whenever it makes a client,
+// and fails on values it cannot use; none of them is ours, so none may fail
+// the step. (t.Setenv: these subtests run alone.)
+func TestNew_IgnoresUnusableVaultVariablesOfTheJob(t *testing.T) {
+	unusable := map[string]string{
+		"VAULT_CACERT":            "/home/runner/not-on-this-machine.pem",
+		"VAULT_CAPATH":            "/home/runner/no-such-dir",
+		"VAULT_CLIENT_CERT":       "/home/runner/client.pem",
+		"VAULT_CLIENT_KEY":        "/home/runner/client-key.pem",
+		"VAULT_SKIP_VERIFY":       "yes-please",
+		"VAULT_HEADERS":           "{bad",
+		"VAULT_RATE_LIMIT":        "abc",
+		"VAULT_MAX_RETRIES":       "-1",
+		"VAULT_CLIENT_TIMEOUT":    "soon",
+		"VAULT_SRV_LOOKUP":        "maybe",
+		"VAULT_DISABLE_REDIRECTS": "nope",
+		"VAULT_HTTP_PROXY":        "://bad",
+		"VAULT_ADDR":              "://bad",
+		"VAULT_TOKEN":             "from-the-job",
+	}
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Vault-Token") != "" {
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	defer server.Close()
+	check := func(t *testing.T) {
+		t.Helper()
+		c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 1}})
+		require.NoError(t, err)
+		_, err = c.ReadAll(context.Background(), []string{"secret/data/x"}, 1)
+		require.NoError(t, err, "no token from the job was sent")
+	}
+	for name, value := range unusable {
+		t.Run(strings.ToLower(name), func(t *testing.T) {
+			t.Setenv(name, value)
+			check(t)
+			assert.Equal(t, value, os.Getenv(name), "the variable is left as it was")
+		})
+	}
+	t.Run("all_at_once", func(t *testing.T) {
+		for name, value := range unusable {
+			t.Setenv(name, value)
+		}
+		check(t)
+	})
+}
+
+// A batch token (a role with token_type=batch) has no accessor and cannot
+// be revoked: the step must not try, and then warn, on every run.
+func TestLogin_TellsWhetherTheTokenCanBeRevoked(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		answer string
+		want   bool
+	}{
+		{"service_token_has_an_accessor", `{"auth":{"client_token":"hvs.x","accessor":"acc","token_type":"service"}}`, true},
+		{"batch_token_has_none", `{"auth":{"client_token":"hvb.x","accessor":"","token_type":"batch"}}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				_, _ = w.Write([]byte(tt.answer))
+			}))
+			defer server.Close()
+			c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 1}})
+			require.NoError(t, err)
+			_, err = c.Login(context.Background(), vault.Login{Method: "approle", Mount: "approle", RoleID: "r"})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, c.Revocable())
+		})
+	}
+}
+
+// An AppRole role with bind_secret_id=false is logged in to with its role
+// id alone; a secret id, when given, goes with it.
+func TestLogin_AppRoleSendsASecretIDOnlyWhenGiven(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		secretID string
+		want     map[string]any
+	}{
+		{"without_secret_id", "", map[string]any{"role_id": "r"}},
+		{"with_secret_id", "s", map[string]any{"role_id": "r", "secret_id": "s"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got map[string]any
+			server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				_ = json.NewDecoder(r.Body).Decode(&got)
+				_, _ = w.Write([]byte(`{"auth":{"client_token":"hvs.x","accessor":"acc"}}`))
+			}))
+			defer server.Close()
+			c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 1}})
+			require.NoError(t, err)
+			_, err = c.Login(context.Background(), vault.Login{Method: "approle", Mount: "approle", RoleID: "r", SecretID: secret.New(tt.secretID)})
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
 }

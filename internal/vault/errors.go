@@ -73,7 +73,10 @@ func statusOf(err error) int {
 // page) is not repeated: it may echo the request, secrets included.
 func reasons(err error) string {
 	var re *api.ResponseError
+	var redirect *RedirectError
 	switch {
+	case errors.As(err, &redirect):
+		return redirect.Error()
 	case errors.As(err, &re) && re.RawError:
 		return fmt.Sprintf("HTTP %d with a body that is not Vault's JSON (not shown)", re.StatusCode)
 	case errors.As(err, &re) && len(re.Errors) > 0:
@@ -135,7 +138,10 @@ func (e *ReadError) Unwrap() error { return e.Err }
 
 // Title is the annotation title.
 func (e *ReadError) Title() string {
+	var redirect *RedirectError
 	switch {
+	case errors.As(e.Err, &redirect):
+		return redirect.Title()
 	case e.NotFound:
 		return "Vault secret not found"
 	case e.Status == 403:

@@ -18,7 +18,7 @@ type Login struct {
 
 	JWT      func(ctx context.Context) (secret.String, error) // jwt: a fresh ID token per attempt
 	RoleID   string                                           // approle
-	SecretID secret.String                                    // approle
+	SecretID secret.String                                    // approle; zero for a role with bind_secret_id=false
 	Token    secret.String                                    // token
 }
 
@@ -45,7 +45,10 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 			}
 		case "approle":
 			body["role_id"] = l.RoleID
-			body["secret_id"] = l.SecretID.Reveal()
+			// A role with bind_secret_id=false is given none.
+			if !l.SecretID.IsZero() {
+				body["secret_id"] = l.SecretID.Reveal()
+			}
 		default:
 			return fmt.Errorf("unknown Vault login method %q", l.Method)
 		}
@@ -57,6 +60,9 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 			return errors.New("the Vault login answer holds no client token")
 		}
 		token = secret.New(s.Auth.ClientToken)
+		// A batch token (a role with token_type=batch) has no accessor:
+		// Vault keeps no record of it, so it cannot be revoked.
+		c.batch = s.Auth.Accessor == ""
 		return nil
 	})
 	if err != nil {
@@ -70,7 +76,12 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 func loginError(l Login, err error, jwt secret.String) error {
 	status := statusOf(err)
 	if status != 400 && status != 401 && status != 403 {
-		return &safeError{title: "Vault login failed", msg: fmt.Sprintf("logging in to Vault at auth/%s: %s", l.Mount, reasons(err)), err: err}
+		title := "Vault login failed"
+		var redirect *RedirectError
+		if errors.As(err, &redirect) {
+			title = redirect.Title()
+		}
+		return &safeError{title: title, msg: fmt.Sprintf("logging in to Vault at auth/%s: %s", l.Mount, reasons(err)), err: err}
 	}
 	e := &LoginError{Method: l.Method, Mount: l.Mount, Role: l.Role, Status: status, Reason: reasons(err), Err: err}
 	if l.Method == "jwt" {
@@ -80,6 +91,10 @@ func loginError(l Login, err error, jwt secret.String) error {
 	}
 	return e
 }
+
+// Revocable reports whether the token that Login got can be revoked: a
+// batch token cannot, and lives until the end of its TTL.
+func (c *Client) Revocable() bool { return !c.batch }
 
 // RevokeSelf revokes the client's token, so it is worthless after the step.
 func (c *Client) RevokeSelf(ctx context.Context) error {

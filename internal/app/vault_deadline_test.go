@@ -1,0 +1,128 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/federate-action/federate/internal/app"
+)
+
+// hangingVault logs in anyone with AppRole, then never answers a read or a
+// revocation: the Vault of a step that runs out of time.
+type hangingVault struct {
+	*httptest.Server
+	readArrived chan struct{} // closed at the first read
+	revokes     atomic.Int32
+}
+
+func newHangingVault(t *testing.T) *hangingVault {
+	t.Helper()
+	v := &hangingVault{readArrived: make(chan struct{})}
+	var once sync.Once
+	done := make(chan struct{})
+	v.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/v1/auth/approle/login":
+			_, _ = w.Write([]byte(`{"auth":{"client_token":"hvs.hanging","accessor":"acc"}}`))
+			return
+		case r.URL.Path == "/v1/auth/token/revoke-self":
+			v.revokes.Add(1)
+		default:
+			once.Do(func() { close(v.readArrived) })
+		}
+		select {
+		case <-r.Context().Done():
+		case <-done:
+		}
+	}))
+	t.Cleanup(func() {
+		close(done)
+		v.Close()
+	})
+	return v
+}
+
+// stepEnv is an AppRole step against url, with the runner's files.
+func stepEnv(t *testing.T, url, timeoutS string) map[string]string {
+	t.Helper()
+	dir := t.TempDir()
+	env := map[string]string{}
+	for _, name := range []string{"GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"} {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, nil, 0o600))
+		env[name] = path
+	}
+	for k, v := range map[string]string{"vault-url": url, "vault-method": "approle", "vault-role-id": "r",
+		"vault-secret-id": "s", "vault-secrets": "secret/data/x key | X", "action-timeout-s": timeoutS} {
+		env["INPUT_"+strings.ToUpper(k)] = v
+	}
+	return env
+}
+
+func runStep(ctx context.Context, env map[string]string) (string, error) {
+	var stdout bytes.Buffer
+	err := app.Run(ctx, app.Deps{Getenv: func(k string) string { return env[k] }, Stdout: &stdout,
+		HTTP: &http.Client{Transport: &http.Transport{}}, Now: time.Now, Rand: rand.Reader})
+	return stdout.String(), err
+}
+
+// The revocation after a hung read gets a short grace past action-timeout-s,
+// not 10 s of its own. The bound is generous on purpose (1 s limit, 2 s
+// grace, 3 s slack): the old code took 11 s.
+func TestRun_HangingVaultEndsSoonAfterTheTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for action-timeout-s")
+	}
+	t.Parallel()
+	v := newHangingVault(t)
+	start := time.Now()
+
+	stdout, err := runStep(context.Background(), stepEnv(t, v.URL, "1"))
+
+	elapsed := time.Since(start)
+	var timeout *app.TimeoutError
+	require.ErrorAs(t, err, &timeout)
+	assert.Less(t, elapsed, 6*time.Second, "action-timeout-s (1 s) plus the revocation's grace (2 s), with room to spare")
+	assert.Positive(t, v.revokes.Load(), "revoking was tried")
+	assert.Contains(t, stdout, "could not revoke the Vault token")
+}
+
+// A cancelled run (the runner's SIGTERM cancels the context) says so: it is
+// not a timeout the user could raise. The revocation gets the same grace.
+func TestRun_CancelledRunSaysCancelled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for the revocation's grace")
+	}
+	t.Parallel()
+	v := newHangingVault(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-v.readArrived
+		cancel()
+	}()
+	start := time.Now()
+
+	_, err := runStep(ctx, stepEnv(t, v.URL, "300"))
+
+	elapsed := time.Since(start)
+	var cancelled *app.CancelledError
+	require.ErrorAs(t, err, &cancelled)
+	assert.Equal(t, "Cancelled", cancelled.Title())
+	assert.Contains(t, err.Error(), "cancelled")
+	assert.NotContains(t, err.Error(), "action-timeout-s")
+	assert.Less(t, elapsed, 7*time.Second, "the revocation's grace (2 s) after the cancellation, with room to spare")
+}
