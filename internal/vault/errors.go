@@ -13,9 +13,9 @@ import (
 	"github.com/federate-action/federate/internal/retry"
 )
 
-// transient decides from status codes and error types: Vault's 5xx and
-// 429, 412 from a performance standby that has not caught up yet, and
-// network faults.
+// transient decides from status codes and error types: the statuses
+// retry.HTTPStatus lists (408, 429, 500, 502, 503, 504), 412 from a
+// performance standby that has not caught up yet, and network faults.
 func transient(err error) bool {
 	var re *api.ResponseError
 	if errors.As(err, &re) {

@@ -1,0 +1,33 @@
+package retry_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/federate-action/federate/internal/retry"
+)
+
+func TestHTTPStatus(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		code int
+		want bool
+	}{
+		{200, false}, {302, false}, {400, false}, {401, false}, {403, false}, {404, false},
+		{408, true}, {412, false}, {429, true},
+		{500, true}, {501, false}, {502, true}, {503, true}, {504, true},
+		{505, false}, {507, false}, {511, false}, {599, false},
+	}
+	for _, tt := range tests {
+		name := fmt.Sprintf("status_%d_is_not_transient", tt.code)
+		if tt.want {
+			name = fmt.Sprintf("status_%d_is_transient", tt.code)
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, retry.HTTPStatus(tt.code))
+		})
+	}
+}
