@@ -1,7 +1,9 @@
 package retry_test
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,6 +30,26 @@ func TestHTTPStatus(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			assert.Equal(t, tt.want, retry.HTTPStatus(tt.code))
+		})
+	}
+}
+
+func TestBrief(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 10000)
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{name: "short_text_is_kept", err: errors.New("HTTP 503: busy"), want: "HTTP 503: busy"},
+		{name: "line_breaks_become_spaces", err: errors.New("line one\r\nline two\n\n::warning::x"), want: "line one line two ::warning::x"},
+		{name: "long_text_is_cut", err: errors.New(long), want: strings.Repeat("x", 300) + "..."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, retry.Brief(tt.err))
 		})
 	}
 }

@@ -43,10 +43,6 @@ func New(o Options) (*Client, error) {
 		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second}
 	}
 	tr = tr.Clone()
-	// No wait for an answer is cut short: a login or dynamic-secret read
-	// that is slow to answer may already have made a token or a lease,
-	// which a retry would leave behind. The step's deadline bounds it.
-	tr.ResponseHeaderTimeout = 0
 	tr.TLSClientConfig = &tls.Config{
 		MinVersion:         tls.VersionTLS12,
 		RootCAs:            o.RootCAs,
