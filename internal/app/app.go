@@ -111,7 +111,7 @@ func maskAccountsEarly(in *inputs.Reader, out *runner.Runner) {
 
 func tokenSource(t plan.TokenPlan, client *http.Client) idtoken.Source {
 	if t.File != "" {
-		return &idtoken.File{Path: t.File}
+		return &idtoken.File{Path: t.File, Root: t.FileRoot}
 	}
 	return &idtoken.HTTP{URL: t.RequestURL, RequestToken: t.RequestToken, Client: netpolicy.TokenService.Client(client)}
 }
