@@ -9,6 +9,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/federate-action/federate/internal/idtoken"
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
 )
@@ -116,6 +117,12 @@ func (e *Error) Title() string { return "Cannot assume " + e.RoleARN }
 
 // explain turns a final STS failure into the error the user sees.
 func explain(err error, roleARN string, token secret.String) error {
+	var redirect *netpolicy.RedirectError
+	if errors.As(err, &redirect) {
+		// The SDK's wrapping ("request send failed, Post ...") adds
+		// nothing to what the redirect error says.
+		return fmt.Errorf("assuming %s: %w", roleARN, redirect)
+	}
 	var api smithy.APIError
 	if !errors.As(err, &api) {
 		// Not STS's answer (the token service, the network): keep the

@@ -24,7 +24,7 @@ func (e *RedirectError) Error() string {
 }
 
 // Title is the annotation title.
-func (e *RedirectError) Title() string { return "Redirect refused: check " + e.Service.Input }
+func (e *RedirectError) Title() string { return "Redirect refused (" + e.Service.Input + ")" }
 
 // redirectGuard turns a redirect answer into a *RedirectError before
 // net/http sees it: net/http follows a 301, 302 or 303 by itself, and
