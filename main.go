@@ -6,8 +6,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"github.com/federate-action/federate/internal/app"
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/runner"
 )
 
@@ -26,7 +25,7 @@ func main() {
 	deps := app.Deps{
 		Getenv:  os.Getenv,
 		Stdout:  os.Stdout,
-		HTTP:    newHTTPClient(),
+		HTTP:    netpolicy.NewClient(),
 		Now:     time.Now,
 		Rand:    rand.Reader,
 		Version: version,
@@ -43,18 +42,4 @@ func main() {
 		runner.New(os.Getenv, os.Stdout, rand.Reader).Fail(err)
 		os.Exit(1)
 	}
-}
-
-// newHTTPClient bounds each phase of a request, so one stalled attempt
-// fails and is retried instead of eating the whole action-timeout-s.
-func newHTTPClient() *http.Client {
-	return &http.Client{Transport: &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 30 * time.Second,
-		IdleConnTimeout:       30 * time.Second,
-		MaxIdleConnsPerHost:   16,
-		ForceAttemptHTTP2:     true,
-	}}
 }

@@ -113,12 +113,13 @@ func TestAWS_TokenFromFile(t *testing.T) {
 	jwt, err := tokens.Sign(map[string]any{"iss": tokens.Issuer, "aud": "sts.amazonaws.com", "sub": "repo:o/r:ref:refs/heads/main",
 		"exp": time.Now().Add(5 * time.Minute).Unix()})
 	require.NoError(t, err)
-	dir := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "token.jwt"), []byte(jwt+"\n"), 0o600))
+	dir := filepath.Join(t.TempDir(), "step")
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "workspace", "tokens"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "workspace", "tokens", "token.jwt"), []byte(jwt+"\n"), 0o600))
 	in := tutorialInputs(moto.URL)
-	in["web-identity-token-file"] = filepath.Join(dir, "token.jwt")
+	in["web-identity-token-file"] = "tokens/token.jwt" // relative to the workspace
 
-	res := run(t, testbed.Step{Binary: bin, Inputs: in}) // no token service at all
+	res := run(t, testbed.Step{Binary: bin, Inputs: in, Dir: dir}) // no token service at all
 	require.Equal(t, 0, res.ExitCode, res.Stdout)
 	assert.Contains(t, runnertest.Masks(res.Stdout), jwt)
 	assert.Equal(t, "737236345234", runnertest.ToMap(res.Outputs)["aws-account-id"])

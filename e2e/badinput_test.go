@@ -124,7 +124,9 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"no_id_token_request_token", vaultBase, nil, map[string]string{"ACTIONS_ID_TOKEN_REQUEST_TOKEN": ""}, "Missing id-token permission", "id-token: write"},
 		{"no_github_env", awsBase, nil, map[string]string{"GITHUB_ENV": ""}, "Not running in GitHub Actions", "GITHUB_ENV and GITHUB_OUTPUT"},
 		{"no_github_output", vaultBase, nil, map[string]string{"GITHUB_OUTPUT": ""}, "Not running in GitHub Actions", "GITHUB_ENV and GITHUB_OUTPUT"},
-		{"token_file_missing", awsBase, map[string]string{"web-identity-token-file": "/nonexistent/token.jwt"}, nil, "Invalid input web-identity-token-file", "cannot be read"},
+		{"token_file_missing", awsBase, map[string]string{"web-identity-token-file": "nonexistent/token.jwt"}, nil, "Invalid input web-identity-token-file", "cannot be read"},
+		{"token_file_outside_the_workspace", awsBase, map[string]string{"web-identity-token-file": "/etc/hostname"}, nil, "Invalid input web-identity-token-file", "outside them"},
+		{"token_file_dot_dot_out_of_the_workspace", awsBase, map[string]string{"web-identity-token-file": "../../../../etc/hostname"}, nil, "Invalid input web-identity-token-file", "outside them"},
 
 		// Vault inputs.
 		{"vault_url_plain_http_off_loopback", vaultBase, map[string]string{"vault-url": "http://vault.example.com:8200"}, nil, "Invalid input vault-url", "unencrypted"},

@@ -78,11 +78,14 @@ func tokenServer(t *testing.T, cfg idtokentest.Config) *idtokentest.Server {
 }
 
 // run runs one step and fails the test if the step could not run at all.
+// A step without a Dir gets a fresh one.
 func run(t *testing.T, step testbed.Step) testbed.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	step.Dir = filepath.Join(t.TempDir(), "step")
+	if step.Dir == "" {
+		step.Dir = filepath.Join(t.TempDir(), "step")
+	}
 	res, err := step.Run(ctx)
 	require.NoError(t, err, "stdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
 	return res

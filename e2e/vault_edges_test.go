@@ -53,7 +53,7 @@ func TestVault_ARedirectIsNeverFollowed(t *testing.T) {
 			require.Equal(t, 1, res.ExitCode, res.Stdout)
 			assert.Empty(t, res.EnvRaw)
 			annotations := runnertest.UnescapeData(strings.Join(errorAnnotations(res.Stdout), "\n"))
-			assert.Contains(t, annotations, "title=Vault redirected a request")
+			assert.Contains(t, annotations, "title=Redirect refused (vault-url)")
 			assert.Contains(t, annotations, "vault-url")
 		})
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/federate-action/federate/internal/idtoken"
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/mapping"
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/plan"
 	"github.com/federate-action/federate/internal/runner"
 	"github.com/federate-action/federate/internal/secret"
@@ -120,9 +121,9 @@ func maskAccountsEarly(in *inputs.Reader, out *runner.Runner) {
 
 func tokenSource(t plan.TokenPlan, client *http.Client) idtoken.Source {
 	if t.File != "" {
-		return &idtoken.File{Path: t.File}
+		return &idtoken.File{Path: t.File, Root: t.FileRoot}
 	}
-	return &idtoken.HTTP{URL: t.RequestURL, RequestToken: t.RequestToken, Client: client}
+	return &idtoken.HTTP{URL: t.RequestURL, RequestToken: t.RequestToken, Client: netpolicy.TokenService.Client(client)}
 }
 
 // TimeoutError is the step running out of action-timeout-s.

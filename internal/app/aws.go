@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/federate-action/federate/internal/awssts"
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/plan"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/runner"
@@ -16,13 +17,11 @@ import (
 )
 
 func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens awssts.TokenFunc, out *runner.Runner, client *http.Client) (awssts.Credentials, error) {
-	sts := awssts.New(awssts.Options{Region: p.Region, Endpoint: p.Endpoint, HTTP: client})
-	policy := retry.Default
-	policy.MaxAttempts = p.MaxAttempts
-	policy.Limit = "retry-max-attempts"
+	sts := awssts.New(awssts.Options{Region: p.Region, Endpoint: p.Endpoint, HTTP: netpolicy.STS.Client(client)})
+	policy := netpolicy.STS.Retry(p.MaxAttempts, "retry-max-attempts")
 	policy.OnRetry = func(attempt int, err error, wait time.Duration) {
-		out.Infof("Attempt %d of %d to assume the role failed: %v; retrying in %s (each attempt asks for a new ID token)",
-			attempt, p.MaxAttempts, err, wait.Round(10*time.Millisecond))
+		out.Infof("Attempt %d of %d to assume the role failed: %s; retrying in %s (each attempt asks for a new ID token)",
+			attempt, p.MaxAttempts, retry.Brief(err), wait.Round(10*time.Millisecond))
 	}
 	if p.MaskAccountID {
 		// Before the first line that names the role: a mask hides only

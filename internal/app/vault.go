@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/plan"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/runner"
@@ -79,23 +80,18 @@ func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Conte
 	return res, err
 }
 
-// newVaultClient builds the client for p. A stalled Vault request is not
-// tried again (no per-attempt timeout): a login or a dynamic-secret read
-// that stalled may still have created a token or a lease, and a second
-// attempt would leave that one behind. The step's deadline bounds it.
+// newVaultClient builds the client for p, with netpolicy.Vault's retry
+// policy and transport: a Vault request may create a token or a lease, so
+// a stalled one is not abandoned and tried again; the step's deadline
+// bounds it.
 func newVaultClient(p *plan.VaultPlan, client *http.Client, out *runner.Runner) (*vault.Client, error) {
-	policy := retry.Default
-	policy.MaxAttempts = p.MaxAttempts
-	policy.Limit = "vault-retry-max-attempts"
-	policy.AttemptTimeout = 0
+	policy := netpolicy.Vault.Retry(p.MaxAttempts, "vault-retry-max-attempts")
 	policy.OnRetry = func(attempt int, err error, wait time.Duration) {
-		out.Infof("Vault attempt %d of %d failed: %v; retrying in %s", attempt, p.MaxAttempts, err, wait.Round(10*time.Millisecond))
+		out.Infof("Vault attempt %d of %d failed: %s; retrying in %s", attempt, p.MaxAttempts, retry.Brief(err), wait.Round(10*time.Millisecond))
 	}
 	opts := vault.Options{Address: p.Address, Namespace: p.Namespace, Headers: p.Headers,
-		RootCAs: p.TLS.RootCAs, ClientCert: p.TLS.ClientCert, SkipVerify: p.TLS.SkipVerify, Retry: policy}
-	if tr, ok := client.Transport.(*http.Transport); ok {
-		opts.Transport = tr
-	}
+		RootCAs: p.TLS.RootCAs, ClientCert: p.TLS.ClientCert, SkipVerify: p.TLS.SkipVerify, Retry: policy,
+		Transport: netpolicy.Vault.Transport(client)}
 	return vault.New(opts)
 }
 

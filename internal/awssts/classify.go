@@ -10,13 +10,10 @@ import (
 	"github.com/federate-action/federate/internal/retry"
 )
 
-// Error codes STS documents as worth another attempt. InvalidIdentityToken
-// is among them because STS also returns it, intermittently, for "Couldn't
-// retrieve verification key from your identity provider".
+// Error codes STS documents as worth another attempt. The token refusals
+// are not here: they have a budget of their own (tokenRefusalCodes).
 var transientCodes = map[string]bool{
 	"IDPCommunicationError":   true,
-	"InvalidIdentityToken":    true,
-	"ExpiredTokenException":   true,
 	"Throttling":              true,
 	"ThrottlingException":     true,
 	"RequestLimitExceeded":    true,
@@ -27,15 +24,24 @@ var transientCodes = map[string]bool{
 	"RequestTimeoutException": true,
 }
 
-// maxTokenRefusals bounds retries of InvalidIdentityToken and
-// ExpiredTokenException: each is also the answer to a permanent mistake
-// (no OIDC provider in the account; a runner clock far off), which must
-// fail in seconds, not after every attempt.
+// tokenRefusalCodes are STS refusing the token in a way that is sometimes
+// transient: InvalidIdentityToken is also STS's answer to "Couldn't
+// retrieve verification key from your identity provider", and
+// ExpiredTokenException to a token that aged in a slow queue. Each is also
+// the answer to a permanent mistake (no OIDC provider in the account; a
+// runner clock far off), which must fail in seconds, not after every
+// attempt: so each code gets maxTokenRefusals tries of its own.
+var tokenRefusalCodes = map[string]bool{
+	"InvalidIdentityToken":  true,
+	"ExpiredTokenException": true,
+}
+
+// maxTokenRefusals is how many tries each of tokenRefusalCodes gets.
 const maxTokenRefusals = 3
 
 // classifier decides, attempt by attempt, whether a failure is transient.
 type classifier struct {
-	tokenRefusals int
+	refusals map[string]int // per code in tokenRefusalCodes
 }
 
 // transient decides from error types and codes, never from message text.
@@ -48,9 +54,12 @@ func (c *classifier) transient(err error) bool {
 	var api smithy.APIError
 	if errors.As(err, &api) {
 		code := api.ErrorCode()
-		if code == "InvalidIdentityToken" || code == "ExpiredTokenException" {
-			c.tokenRefusals++
-			return c.tokenRefusals < maxTokenRefusals
+		if tokenRefusalCodes[code] {
+			if c.refusals == nil {
+				c.refusals = map[string]int{}
+			}
+			c.refusals[code]++
+			return c.refusals[code] < maxTokenRefusals
 		}
 		if transientCodes[code] {
 			return true

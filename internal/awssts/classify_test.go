@@ -62,3 +62,44 @@ func TestClassifier_InvalidIdentityTokenIsRetriedOnlyAFewTimes(t *testing.T) {
 	}
 	assert.Equal(t, []bool{true, true, false, false}, got)
 }
+
+func TestClassifier_EachTokenRefusalHasItsOwnBudget(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		codes []string
+		want  []bool
+	}{
+		{
+			name:  "two_of_each_are_all_retried",
+			codes: []string{"InvalidIdentityToken", "InvalidIdentityToken", "ExpiredTokenException", "ExpiredTokenException"},
+			want:  []bool{true, true, true, true},
+		},
+		{
+			name:  "interleaved_codes_count_apart",
+			codes: []string{"ExpiredTokenException", "InvalidIdentityToken", "ExpiredTokenException", "InvalidIdentityToken", "ExpiredTokenException"},
+			want:  []bool{true, true, true, true, false},
+		},
+		{
+			name:  "third_expired_token_ends_the_tries",
+			codes: []string{"ExpiredTokenException", "ExpiredTokenException", "ExpiredTokenException"},
+			want:  []bool{true, true, false},
+		},
+		{
+			name:  "other_transient_codes_do_not_spend_the_budget",
+			codes: []string{"InvalidIdentityToken", "Throttling", "IDPCommunicationError", "InvalidIdentityToken", "Throttling"},
+			want:  []bool{true, true, true, true, true},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := &classifier{}
+			var got []bool
+			for _, code := range tt.codes {
+				got = append(got, c.transient(apiErr(code)))
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/federate-action/federate/internal/bodylimit"
 	"github.com/federate-action/federate/internal/idtoken"
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/redact"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
@@ -131,6 +132,12 @@ func (e callError) Unwrap() error { return e.err }
 
 // explain turns a final STS failure into the error the user sees.
 func explain(err error, roleARN string, token secret.String) error {
+	var redirect *netpolicy.RedirectError
+	if errors.As(err, &redirect) {
+		// The SDK's wrapping ("request send failed, Post ...") adds
+		// nothing to what the redirect error says.
+		return fmt.Errorf("assuming %s: %w", roleARN, redirect)
+	}
 	var api smithy.APIError
 	if !errors.As(err, &api) {
 		// Not STS's answer (the token service, the network): keep the

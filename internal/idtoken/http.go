@@ -117,16 +117,22 @@ func (e *MalformedError) Error() string { return "the runner's ID token service:
 // Temporary reports that asking again may succeed.
 func (e *MalformedError) Temporary() bool { return true }
 
-// retryAfter reads a Retry-After header: seconds, or an HTTP date.
+// maxRetryAfter bounds a server's Retry-After before it is used: a huge
+// number of seconds would overflow time.Duration. retry caps the wait far
+// lower anyway.
+const maxRetryAfter = time.Hour
+
+// retryAfter reads a Retry-After header: seconds, or an HTTP date. The
+// header's text itself is never shown, only the wait it asks for.
 func retryAfter(v string) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil && secs > 0 {
-		return time.Duration(secs) * time.Second
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs > 0 {
+		return time.Duration(min(secs, int64(maxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
+		return min(max(time.Until(t), 0), maxRetryAfter)
 	}
 	return 0
 }

@@ -76,16 +76,34 @@ func TestHTTP_MergesTheAudienceIntoTheQuery(t *testing.T) {
 
 func TestHTTP_KeepsTheRetryAfterOfAThrottledAnswer(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Retry-After", "2")
-		w.WriteHeader(http.StatusTooManyRequests)
-	}))
-	defer srv.Close()
-	h := &idtoken.HTTP{URL: srv.URL + "/idtoken?api-version=2.0", RequestToken: secret.New("rt"), Client: srv.Client()}
-	_, err := h.Token(context.Background(), "")
-	var se *idtoken.StatusError
-	require.ErrorAs(t, err, &se)
-	assert.Equal(t, 2*time.Second, se.RetryAfter())
+	tests := []struct {
+		name   string
+		header string
+		want   time.Duration
+	}{
+		{name: "seconds", header: "2", want: 2 * time.Second},
+		{name: "none", header: "", want: 0},
+		{name: "not_a_number_is_ignored", header: "soon\r\nX-Injected: 1", want: 0},
+		{name: "negative_is_ignored", header: "-5", want: 0},
+		{name: "huge_is_capped_at_an_hour", header: "9223372036854775807", want: time.Hour},
+		{name: "past_date_is_no_wait", header: "Mon, 02 Jan 2006 15:04:05 GMT", want: 0},
+		{name: "far_date_is_capped_at_an_hour", header: "Fri, 31 Dec 9999 23:59:59 GMT", want: time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.Header()["Retry-After"] = []string{tt.header}
+				w.WriteHeader(http.StatusTooManyRequests)
+			}))
+			defer srv.Close()
+			h := &idtoken.HTTP{URL: srv.URL + "/idtoken?api-version=2.0", RequestToken: secret.New("rt"), Client: srv.Client()}
+			_, err := h.Token(context.Background(), "")
+			var se *idtoken.StatusError
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, tt.want, se.RetryAfter())
+		})
+	}
 }
 
 // A token service (or a proxy in its place) that answers without end is

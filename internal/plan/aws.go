@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -229,13 +228,4 @@ func allowedAccounts(ids []string, roleAccount string) ([]string, error) {
 			Hint: fmt.Sprintf("role-to-assume is in account %s, which is not in the list: add it or assume another role", roleAccount)}
 	}
 	return ids, nil
-}
-
-// resolveInWorkspace makes a relative path absolute under the workspace,
-// as configure-aws-credentials does for web-identity-token-file.
-func resolveInWorkspace(path, workspace string) string {
-	if filepath.IsAbs(path) || workspace == "" {
-		return path
-	}
-	return filepath.Join(workspace, path)
 }

@@ -23,7 +23,8 @@ type Plan struct {
 type TokenPlan struct {
 	RequestURL   string
 	RequestToken secret.String
-	File         string // absolute path; set instead of RequestURL
+	File         string // absolute, clean path; set instead of RequestURL
+	FileRoot     string // the directory File lies in: the workspace or RUNNER_TEMP
 }
 
 // Defaults that follow configure-aws-credentials, so migrating changes
@@ -96,7 +97,11 @@ var errNoPermission = &EnvError{
 
 func buildToken(r *inputs.Reader) (TokenPlan, error) {
 	if file := r.String("web-identity-token-file"); file != "" {
-		return TokenPlan{File: resolveInWorkspace(file, r.Env("GITHUB_WORKSPACE"))}, nil
+		path, root, err := tokenFile(file, r.Env("GITHUB_WORKSPACE"), r.Env("RUNNER_TEMP"))
+		if err != nil {
+			return TokenPlan{}, err
+		}
+		return TokenPlan{File: path, FileRoot: root}, nil
 	}
 	url, token := r.Env("ACTIONS_ID_TOKEN_REQUEST_URL"), r.Env("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
 	if url == "" || token == "" {

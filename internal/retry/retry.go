@@ -31,9 +31,9 @@ type Policy struct {
 
 // Default waits 0.25 s, 0.5 s, 1 s, ... up to 5 s between attempts: short
 // enough that a few transient faults cost seconds, long enough that a
-// throttled matrix of jobs spreads out.
-// An attempt gets 30 s: STS and Vault answer in well under a second.
-var Default = Policy{MaxAttempts: 5, Base: 250 * time.Millisecond, Cap: 5 * time.Second, AttemptTimeout: 30 * time.Second}
+// throttled matrix of jobs spreads out. It sets no AttemptTimeout: whether
+// an attempt may be abandoned depends on the service (see netpolicy).
+var Default = Policy{MaxAttempts: 5, Base: 250 * time.Millisecond, Cap: 5 * time.Second}
 
 // ExhaustedError is returned when every attempt failed transiently.
 type ExhaustedError struct {

@@ -30,10 +30,23 @@ func Network(err error) bool {
 		errors.Is(err, io.EOF)
 }
 
-// HTTPStatus reports whether an HTTP status is transient: throttling, a
-// server fault, or a gateway that could not reach it.
+// transientStatuses are the answers that say "ask again later": a request
+// timeout, throttling, a server fault, or a gateway that could not reach
+// the server. The list is explicit, as go-containerregistry's is: 501 (not
+// implemented), 505 (HTTP version) and 511 (a captive portal) are 5xx too,
+// but asking again gets the same answer.
+var transientStatuses = map[int]bool{
+	408: true, // Request Timeout
+	429: true, // Too Many Requests
+	500: true, // Internal Server Error
+	502: true, // Bad Gateway
+	503: true, // Service Unavailable
+	504: true, // Gateway Timeout
+}
+
+// HTTPStatus reports whether an HTTP status is transient.
 func HTTPStatus(code int) bool {
-	return code == 429 || code >= 500
+	return transientStatuses[code]
 }
 
 // Temporary reports whether err says of itself that it is temporary (our

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/vault/api"
 
 	"github.com/federate-action/federate/internal/bodylimit"
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
 )
@@ -44,10 +45,6 @@ func New(o Options) (*Client, error) {
 		tr = &http.Transport{Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second}
 	}
 	tr = tr.Clone()
-	// No wait for an answer is cut short: a login or dynamic-secret read
-	// that is slow to answer may already have made a token or a lease,
-	// which a retry would leave behind. The step's deadline bounds it.
-	tr.ResponseHeaderTimeout = 0
 	tr.TLSClientConfig = &tls.Config{
 		MinVersion:         tls.VersionTLS12,
 		RootCAs:            o.RootCAs,
@@ -61,11 +58,9 @@ func New(o Options) (*Client, error) {
 		// No redirect is followed, by net/http or by vault/api (which
 		// follows one 301, 302 or 307 to any host unless told not to): it
 		// would carry the login body (a secret id, an ID token) or the
-		// token wherever the Location header pointed. refuseRedirects
-		// turns the answer into an error that names vault-url.
-		HttpClient: &http.Client{Transport: refuseRedirects{tr}, CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		}},
+		// token wherever the Location header pointed. The guard turns the
+		// answer into a *netpolicy.RedirectError that names vault-url.
+		HttpClient:       &http.Client{Transport: netpolicy.Vault.Guard(tr), CheckRedirect: netpolicy.Vault.CheckRedirect},
 		DisableRedirects: true,
 		MaxRetries:       0, // Client retries, so that a login attempt can use a fresh ID token
 	}

@@ -10,13 +10,14 @@ import (
 	"github.com/hashicorp/vault/api"
 
 	"github.com/federate-action/federate/internal/idtoken"
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/redact"
 	"github.com/federate-action/federate/internal/retry"
 )
 
-// transient decides from status codes and error types: Vault's 5xx and
-// 429, 412 from a performance standby that has not caught up yet, and
-// network faults.
+// transient decides from status codes and error types: the statuses
+// retry.HTTPStatus lists (408, 429, 500, 502, 503, 504), 412 from a
+// performance standby that has not caught up yet, and network faults.
 func transient(err error) bool {
 	var re *api.ResponseError
 	if errors.As(err, &re) {
@@ -73,7 +74,7 @@ func statusOf(err error) int {
 // page) is not repeated: it may echo the request, secrets included.
 func reasons(err error) string {
 	var re *api.ResponseError
-	var redirect *RedirectError
+	var redirect *netpolicy.RedirectError
 	switch {
 	case errors.As(err, &redirect):
 		return redirect.Error()
@@ -138,7 +139,7 @@ func (e *ReadError) Unwrap() error { return e.Err }
 
 // Title is the annotation title.
 func (e *ReadError) Title() string {
-	var redirect *RedirectError
+	var redirect *netpolicy.RedirectError
 	switch {
 	case errors.As(e.Err, &redirect):
 		return redirect.Title()

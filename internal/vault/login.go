@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/federate-action/federate/internal/idtoken"
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
 )
@@ -77,7 +78,7 @@ func loginError(l Login, err error, jwt secret.String) error {
 	status := statusOf(err)
 	if status != 400 && status != 401 && status != 403 {
 		title := "Vault login failed"
-		var redirect *RedirectError
+		var redirect *netpolicy.RedirectError
 		if errors.As(err, &redirect) {
 			title = redirect.Title()
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
 	"github.com/federate-action/federate/internal/vault"
@@ -68,12 +69,12 @@ func TestClient_NeverFollowsARedirect(t *testing.T) {
 
 				assert.Zero(t, elsewhere.Load(), "no request reached the redirect's target")
 				require.Error(t, err)
-				var redirect *vault.RedirectError
+				var redirect *netpolicy.RedirectError
 				require.ErrorAs(t, err, &redirect)
 				assert.Equal(t, status, redirect.Status)
 				var titled interface{ Title() string }
 				require.ErrorAs(t, err, &titled)
-				assert.Equal(t, "Vault redirected a request", titled.Title())
+				assert.Equal(t, "Redirect refused (vault-url)", titled.Title())
 				assert.Contains(t, err.Error(), "vault-url")
 				assert.Contains(t, err.Error(), other.URL)
 				for _, s := range []string{"hunter2", "id-token", "the-token"} {
