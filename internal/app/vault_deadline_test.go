@@ -1,14 +1,9 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -55,33 +50,18 @@ func newHangingVault(t *testing.T) *hangingVault {
 	return v
 }
 
-// stepEnv is an AppRole step against url, with the runner's files.
-func stepEnv(t *testing.T, url, timeoutS string) map[string]string {
-	t.Helper()
-	dir := t.TempDir()
-	env := map[string]string{}
-	for _, name := range []string{"GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY"} {
-		path := filepath.Join(dir, name)
-		require.NoError(t, os.WriteFile(path, nil, 0o600))
-		env[name] = path
-	}
-	for k, v := range map[string]string{"vault-url": url, "vault-method": "approle", "vault-role-id": "r",
-		"vault-secret-id": "s", "vault-secrets": "secret/data/x key | X", "action-timeout-s": timeoutS} {
-		env["INPUT_"+strings.ToUpper(k)] = v
-	}
-	return env
-}
-
-func runStep(ctx context.Context, env map[string]string) (string, error) {
-	var stdout bytes.Buffer
-	err := app.Run(ctx, app.Deps{Getenv: func(k string) string { return env[k] }, Stdout: &stdout,
-		HTTP: &http.Client{Transport: &http.Transport{}}, Now: time.Now, Rand: rand.Reader})
-	return stdout.String(), err
+// approleStep is an AppRole step against url.
+func approleStep(t *testing.T, url, timeoutS string) map[string]string {
+	return stepEnv(t, map[string]string{"vault-url": url, "vault-method": "approle", "vault-role-id": "r",
+		"vault-secret-id": "s", "vault-secrets": "secret/data/x key | X", "action-timeout-s": timeoutS}, nil)
 }
 
 // The revocation after a hung read gets a short grace past action-timeout-s,
 // not 10 s of its own. The bound is generous on purpose (1 s limit, 2 s
 // grace, 3 s slack): the old code took 11 s.
+// plainClient is a client with no timeouts of its own.
+func plainClient() *http.Client { return &http.Client{Transport: &http.Transport{}} }
+
 func TestRun_HangingVaultEndsSoonAfterTheTimeout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("waits for action-timeout-s")
@@ -90,7 +70,7 @@ func TestRun_HangingVaultEndsSoonAfterTheTimeout(t *testing.T) {
 	v := newHangingVault(t)
 	start := time.Now()
 
-	stdout, err := runStep(context.Background(), stepEnv(t, v.URL, "1"))
+	stdout, err := runStep(context.Background(), approleStep(t, v.URL, "1"), plainClient())
 
 	elapsed := time.Since(start)
 	var timeout *app.TimeoutError
@@ -116,7 +96,7 @@ func TestRun_CancelledRunSaysCancelled(t *testing.T) {
 	}()
 	start := time.Now()
 
-	_, err := runStep(ctx, stepEnv(t, v.URL, "300"))
+	_, err := runStep(ctx, approleStep(t, v.URL, "300"), plainClient())
 
 	elapsed := time.Since(start)
 	var cancelled *app.CancelledError
