@@ -76,6 +76,10 @@ func New(o Options) (*Client, error) {
 		headers[name] = append([]string(nil), values...)
 	}
 	c.SetHeaders(headers)
+	// vault/api asks VAULT_WRAP_TTL on every request, long after NewClient:
+	// the job's value would have Vault wrap each answer, which then holds
+	// neither a token nor a secret. Nothing of ours is ever wrapped.
+	c.SetWrappingLookupFunc(func(operation, path string) string { return "" })
 	c.ClearNamespace()
 	if o.Namespace != "" {
 		c.SetNamespace(o.Namespace)

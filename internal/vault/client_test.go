@@ -178,9 +178,12 @@ func TestNew_IgnoresUnusableVaultVariablesOfTheJob(t *testing.T) {
 		"VAULT_HTTP_PROXY":        "://bad",
 		"VAULT_ADDR":              "://bad",
 		"VAULT_TOKEN":             "from-the-job",
+		// vault/api reads this one on every request, not only in NewClient:
+		// a wrapped answer holds no token and no secret.
+		"VAULT_WRAP_TTL": "5m",
 	}
 	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("X-Vault-Token") != "" {
+		if r.Header.Get("X-Vault-Token") != "" || r.Header.Get("X-Vault-Wrap-TTL") != "" {
 			w.WriteHeader(http.StatusForbidden)
 			return
 		}

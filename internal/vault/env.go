@@ -18,7 +18,8 @@ var envMu sync.Mutex
 // and VAULT_HEADERS itself. None of them is ours to use (a job sets them
 // for the vault CLI, or a runner on a developer's machine has them), and
 // vault/api offers no way to skip them: so they are hidden from it while
-// it runs, and put back afterwards. Nothing else in the step reads them.
+// it runs, and put back afterwards. The one vault/api reads later,
+// VAULT_WRAP_TTL, is switched off in New.
 func newAPIClient(cfg *api.Config) (*api.Client, error) {
 	envMu.Lock()
 	defer envMu.Unlock()
