@@ -32,7 +32,8 @@ import (
 //     runner skips empty lines, so the file reads as if we had never
 //     written, the secrets are gone from disk, and no other byte moves.
 type pending struct {
-	name string // GITHUB_ENV, GITHUB_OUTPUT or GITHUB_STATE
+	name string // GITHUB_ENV, GITHUB_OUTPUT or GITHUB_STATE (or two of them: see sameFileOnce)
+	path string
 	text string
 	f    *os.File // O_APPEND, locked: where text is written
 	// undo is the same file opened without O_APPEND, to overwrite our bytes
@@ -46,10 +47,11 @@ type pending struct {
 // longer is stuck, and the step fails rather than hang or interleave.
 const defaultLockWait = 10 * time.Second
 
-func (p *pending) open(path string, lockWait time.Duration) error {
+func (p *pending) open(lockWait time.Duration) error {
 	if p.text == "" {
 		return nil
 	}
+	path := p.path
 	if path == "" {
 		return &WriteError{File: p.name, Reason: "the variable is not set: run inside GitHub Actions, or point it at a file for a local run"}
 	}
@@ -105,16 +107,55 @@ func (p *pending) write() error {
 	return nil
 }
 
-// blank overwrites the bytes this commit wrote with newlines.
+// blank overwrites the bytes this commit wrote with newlines. Only what
+// is still there: a writer that does not merely append (`> $GITHUB_ENV`)
+// may have shortened the file since, and writing past its end would leave
+// a hole of NUL bytes, a line the runner rejects.
 func (p *pending) blank() error {
 	if p.end <= p.start || p.undo == nil {
 		return nil
 	}
-	if _, err := p.undo.WriteAt(bytes.Repeat([]byte{'\n'}, int(p.end-p.start)), p.start); err != nil {
+	info, err := p.undo.Stat()
+	if err != nil {
+		return &WriteError{File: p.name, Reason: "could not undo a partial write: " + err.Error()}
+	}
+	end := min(p.end, info.Size())
+	if end <= p.start {
+		p.start, p.end = 0, 0
+		return nil // another writer already cut our bytes off
+	}
+	if _, err := p.undo.WriteAt(bytes.Repeat([]byte{'\n'}, int(end-p.start)), p.start); err != nil {
 		return &WriteError{File: p.name, Reason: "could not undo a partial write: " + err.Error()}
 	}
 	p.start, p.end = 0, 0
 	return nil
+}
+
+// sameFileOnce folds the file commands that name one file into one: a
+// local run may point GITHUB_ENV and GITHUB_OUTPUT at the same file, and
+// since a flock belongs to an open file, opening it a second time would
+// wait on our own lock. The folded text still goes in one write.
+func sameFileOnce(files []*pending) []*pending {
+	var out []*pending
+	var infos []os.FileInfo
+next:
+	for _, p := range files {
+		info, err := os.Stat(p.path)
+		if p.text != "" && p.path != "" && err == nil {
+			for i, q := range out {
+				if q.text != "" && infos[i] != nil && os.SameFile(infos[i], info) {
+					q.name += " and " + p.name
+					q.text += p.text
+					continue next
+				}
+			}
+		} else {
+			info = nil
+		}
+		out = append(out, p)
+		infos = append(infos, info)
+	}
+	return out
 }
 
 // close closes both descriptors, which releases the lock.

@@ -32,14 +32,18 @@ func (r *Runner) Commit(set *export.Set) error {
 	if err != nil {
 		return err
 	}
-	files := []*pending{{name: "GITHUB_ENV", text: env}, {name: "GITHUB_OUTPUT", text: outputs}, {name: "GITHUB_STATE", text: state}}
+	files := sameFileOnce([]*pending{
+		{name: "GITHUB_ENV", path: r.getenv("GITHUB_ENV"), text: env},
+		{name: "GITHUB_OUTPUT", path: r.getenv("GITHUB_OUTPUT"), text: outputs},
+		{name: "GITHUB_STATE", path: r.getenv("GITHUB_STATE"), text: state},
+	})
 	defer func() {
 		for _, f := range files {
 			f.close()
 		}
 	}()
 	for _, f := range files {
-		if err := f.open(r.getenv(f.name), r.lockWait); err != nil {
+		if err := f.open(r.lockWait); err != nil {
 			return err
 		}
 	}

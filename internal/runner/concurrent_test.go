@@ -217,3 +217,26 @@ func TestCommit_AStuckLockFailsWithoutWriting(t *testing.T) {
 	assert.Empty(t, read(t, f.env), "nothing is written to any file")
 	assert.Empty(t, read(t, f.output))
 }
+
+// A local run may point GITHUB_ENV and GITHUB_OUTPUT at one file. The
+// commit must not wait on its own lock (flock belongs to an open file, so
+// a second open of the same file would), and both commands' entries land.
+func TestCommit_TwoCommandsNamingOneFileAreWrittenTogether(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "commands")
+	require.NoError(t, os.WriteFile(path, nil, 0o600))
+	env := map[string]string{"GITHUB_ENV": path, "GITHUB_OUTPUT": path}
+	var stdout strings.Builder
+	r := runner.New(func(k string) string { return env[k] }, &stdout, rand.Reader)
+	runner.SetLockWait(r, 200*time.Millisecond)
+	var set export.Set
+	require.NoError(t, set.Env("REGION", export.Public("eu-west-1"), "t"))
+	require.NoError(t, set.Output("aws-account-id", export.Public("111122223333"), "t"))
+
+	require.NoError(t, r.Commit(&set))
+
+	assert.Equal(t, []runnertest.Entry{
+		{Name: "REGION", Value: "eu-west-1"},
+		{Name: "aws-account-id", Value: "111122223333"},
+	}, parsed(t, path))
+}
