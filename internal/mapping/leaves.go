@@ -3,6 +3,7 @@ package mapping
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"github.com/federate-action/federate/internal/export"
 	"github.com/federate-action/federate/internal/secret"
@@ -39,16 +40,32 @@ func maskLeaves(set *export.Set, v any) {
 	}
 }
 
-// maskNumber masks a number as its JSON text, which is how `jq` and the
-// exported JSON print it.
+// maskNumber masks a number as its JSON text, which is how the exported
+// JSON prints it, and as the shortest decimal form of its value, which is
+// how jq and most languages print it (1.0e4 as 10000, 123.450 as 123.45),
+// each with and without its sign (`abs`, or a format that drops it).
 func maskNumber(set *export.Set, text string) {
-	digits := 0
-	for _, c := range text {
-		if c >= '0' && c <= '9' {
-			digits++
+	forms := []string{text}
+	if f, err := strconv.ParseFloat(text, 64); err == nil {
+		forms = append(forms, strconv.FormatFloat(f, 'f', -1, 64))
+	}
+	seen := map[string]bool{}
+	for _, form := range forms {
+		for _, s := range []string{form, strings.TrimPrefix(form, "-")} {
+			if !seen[s] && digits(s) >= minMaskedDigits {
+				seen[s] = true
+				set.Mask(secret.New(s))
+			}
 		}
 	}
-	if digits >= minMaskedDigits {
-		set.Mask(secret.New(text))
+}
+
+func digits(s string) int {
+	n := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
+			n++
+		}
 	}
+	return n
 }
