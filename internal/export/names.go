@@ -2,6 +2,7 @@ package export
 
 import (
 	"regexp"
+	"strings"
 	"unicode"
 )
 
@@ -138,4 +139,41 @@ func invalidReason(name, chars string) string {
 		}
 	}
 	return chars
+}
+
+// runsCode lists env names that change what later steps run or load:
+// shells, the dynamic linker, language runtimes, git, and the runner's
+// own variables. A wildcard entry (`secret/data/app *`) lets whoever can
+// write a key into the secret choose the name, so such a key could run
+// code in every later step of the job; CheckKeyEnvName refuses them.
+var (
+	runsCode = map[string]bool{
+		"PATH": true, "HOME": true, "TMPDIR": true, "IFS": true, "ENV": true, "BASH_ENV": true,
+		"SHELLOPTS": true, "BASHOPTS": true, "PS4": true, "PROMPT_COMMAND": true,
+		"PYTHONPATH": true, "PYTHONHOME": true, "PYTHONSTARTUP": true, "PERL5OPT": true, "PERL5LIB": true,
+		"PERLLIB": true, "RUBYOPT": true, "RUBYLIB": true, "NODE_PATH": true,
+		"JAVA_TOOL_OPTIONS": true, "_JAVA_OPTIONS": true, "JDK_JAVA_OPTIONS": true, "SSH_ASKPASS": true,
+	}
+	runsCodePrefixes = []string{"LD_", "DYLD_", "BASH_FUNC_", "GIT_", "GITHUB_", "ACTIONS_", "RUNNER_"}
+)
+
+const reasonRunsCode = "it changes what later steps run or load, and a key of a Vault secret must not choose it"
+
+// CheckKeyEnvName is CheckEnvName for a name derived from a key of a
+// secret read with `*` or `**`: it also refuses the names in runsCode. A
+// name the user writes (`| PATH`) is the user's choice; a key is whoever
+// wrote the secret's.
+func CheckKeyEnvName(name string) error {
+	if e := envNameError(name); e != nil {
+		return e
+	}
+	upper := strings.ToUpper(name)
+	hit := runsCode[upper]
+	for _, p := range runsCodePrefixes {
+		hit = hit || strings.HasPrefix(upper, p)
+	}
+	if hit {
+		return &NameError{Kind: kindEnv, Name: name, Reason: reasonRunsCode}
+	}
+	return nil
 }

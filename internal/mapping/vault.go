@@ -105,8 +105,11 @@ func vaultEntry(set *export.Set, p *plan.VaultPlan, s secretspec.Spec, sec vault
 			}
 			envName, outName := s.WildcardNames(key)
 			keySource := fmt.Sprintf("%s, key %q", source, key)
+			var bad *export.NameError
+			if err := export.CheckKeyEnvName(envName); p.ExportEnv && errors.As(err, &bad) {
+				return "", &KeyNameError{Spec: s, Key: key, Err: bad}
+			}
 			if err := add(envName, outName, export.Secret(secret.New(text)), keySource); err != nil {
-				var bad *export.NameError
 				if errors.As(err, &bad) {
 					return "", &KeyNameError{Spec: s, Key: key, Err: bad}
 				}

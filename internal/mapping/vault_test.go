@@ -149,6 +149,35 @@ func TestVault_WildcardKeyNameLaterStepsCannotUse(t *testing.T) {
 	assert.Equal(t, "Invalid input vault-secrets", keyErr.Title())
 }
 
+// A key of a secret read with `*` chooses its env name, so whoever can
+// write the secret must not get to set a name that runs code in later
+// steps; a name the user writes is the user's choice.
+func TestVault_WildcardKeyThatWouldRunCodeIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, key := range []string{"LD_PRELOAD", "bash_env", "PATH", "GITHUB_PATH", "git_ssh_command"} {
+		t.Run(key, func(t *testing.T) {
+			t.Parallel()
+			secrets := map[string]vault.Secret{"secret/data/app": {Found: true, Data: map[string]any{key: "/tmp/x.so"}}}
+			_, err := Vault(&export.Set{}, vaultPlan(t, "secret/data/app *", nil), VaultResult{Secrets: secrets})
+			var keyErr *KeyNameError
+			require.ErrorAs(t, err, &keyErr)
+			assert.Contains(t, err.Error(), "changes what later steps run")
+		})
+	}
+	t.Run("named_by_the_user", func(t *testing.T) {
+		t.Parallel()
+		secrets := map[string]vault.Secret{"secret/data/app": {Found: true, Data: map[string]any{"dir": "/opt/bin"}}}
+		_, err := Vault(&export.Set{}, vaultPlan(t, "secret/data/app dir | PATH", nil), VaultResult{Secrets: secrets})
+		require.NoError(t, err)
+	})
+	t.Run("outputs_only", func(t *testing.T) {
+		t.Parallel()
+		secrets := map[string]vault.Secret{"secret/data/app": {Found: true, Data: map[string]any{"PATH": "/opt/bin"}}}
+		_, err := Vault(&export.Set{}, vaultPlan(t, "secret/data/app *", func(p *plan.VaultPlan) { p.ExportEnv = false }), VaultResult{Secrets: secrets})
+		require.NoError(t, err)
+	})
+}
+
 func TestVault_Summary(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
