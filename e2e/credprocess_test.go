@@ -169,3 +169,22 @@ func TestCredentialProcess_GoSDKRerunsTheProcessAfterExpiry(t *testing.T) {
 	assert.Equal(t, 2, p.sts.Requests(), "the stale cache was refreshed")
 	assert.Len(t, p.tokens.Requests(), 2)
 }
+
+func TestCredentialProcess_WithoutTheTokenServiceExitsOneWithOneLine(t *testing.T) {
+	t.Parallel()
+	bin, moto := servers(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "credential-process", "--role-arn", "arn:aws:iam::123456789012:role/x",
+		"--region", "us-east-1", "--sts-endpoint", moto.URL, "--cache", filepath.Join(t.TempDir(), "c.json"))
+	cmd.Env = []string{} // a step of a job without id-token: write
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Empty(t, stdout.String())
+	assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), stderr.String())
+	assert.Contains(t, stderr.String(), "`permissions: id-token: write`")
+}
