@@ -1,6 +1,6 @@
 // Command federate is a GitHub Action that exchanges the workflow's OIDC ID
 // token for short-lived cloud credentials. main only wires the process to
-// app.Run.
+// app.Run, or to credprocess.Run for `federate credential-process`.
 package main
 
 import (
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/federate-action/federate/internal/app"
+	"github.com/federate-action/federate/internal/credprocess"
 	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/runner"
 )
@@ -20,7 +21,14 @@ import (
 // version is stamped at build time (-ldflags "-X main.version=v1.2.3").
 var version = "dev"
 
+// credentialProcessTimeout bounds one run of the credential-process mode:
+// an SDK waits on it, and retries fit well inside a minute.
+const credentialProcessTimeout = 60 * time.Second
+
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "credential-process" {
+		credentialProcess(os.Args[2:])
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	deps := app.Deps{
 		Getenv:  os.Getenv,
@@ -42,4 +50,24 @@ func main() {
 		runner.New(os.Getenv, os.Stdout, rand.Reader).Fail(err)
 		os.Exit(1)
 	}
+}
+
+// credentialProcess runs the mode a later step's AWS SDK starts through
+// credential_process; it prints its own error line and exits.
+func credentialProcess(args []string) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithTimeout(ctx, credentialProcessTimeout)
+	err := credprocess.Run(ctx, args, credprocess.Deps{
+		Getenv: os.Getenv,
+		Stdout: os.Stdout,
+		Stderr: os.Stderr,
+		HTTP:   netpolicy.NewClient(),
+		Now:    time.Now,
+	})
+	cancel()
+	stop()
+	if err != nil {
+		os.Exit(1)
+	}
+	os.Exit(0)
 }

@@ -48,7 +48,7 @@ func TestMain(m *testing.M) {
 
 // servers builds the action and starts moto once. It skips in -short mode
 // and fails (never skips) when moto_server is missing.
-func servers(t *testing.T) (string, *testbed.Moto) {
+func servers(t testing.TB) (string, *testbed.Moto) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end: needs moto_server; run without -short")
@@ -69,7 +69,7 @@ func servers(t *testing.T) (string, *testbed.Moto) {
 }
 
 // tokenServer starts a GitHub-style token service for one test.
-func tokenServer(t *testing.T, cfg idtokentest.Config) *idtokentest.Server {
+func tokenServer(t testing.TB, cfg idtokentest.Config) *idtokentest.Server {
 	t.Helper()
 	srv, err := idtokentest.New(cfg)
 	require.NoError(t, err)
