@@ -1,0 +1,200 @@
+package awssts_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/federate-action/federate/internal/awssts"
+	"github.com/federate-action/federate/internal/retry"
+	"github.com/federate-action/federate/internal/secret"
+	"github.com/federate-action/federate/internal/testbed"
+)
+
+const (
+	sourceRole = "arn:aws:iam::111122223333:role/source"
+	targetRole = "arn:aws:iam::444455556666:role/target"
+)
+
+// startMoto starts a real moto_server for the test; moto is not optional.
+func startMoto(t *testing.T) *testbed.Moto {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts a real moto_server; skipped with -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	m, err := testbed.StartMoto(ctx, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = m.Stop() })
+	return m
+}
+
+// signedBy records the access key id and session token each request was
+// signed with.
+type signedBy struct {
+	mu     sync.Mutex
+	keys   []string
+	tokens []string
+}
+
+func (s *signedBy) RoundTrip(r *http.Request) (*http.Response, error) {
+	key := ""
+	if _, after, ok := strings.Cut(r.Header.Get("Authorization"), "Credential="); ok {
+		key, _, _ = strings.Cut(after, "/")
+	}
+	s.mu.Lock()
+	s.keys = append(s.keys, key)
+	s.tokens = append(s.tokens, r.Header.Get("X-Amz-Security-Token"))
+	s.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// sourceSession assumes sourceRole at endpoint with a web identity, as the
+// step does first.
+func sourceSession(t *testing.T, endpoint string) awssts.Credentials {
+	t.Helper()
+	c := awssts.New(awssts.Options{Region: "us-east-1", Endpoint: endpoint, HTTP: &http.Client{}})
+	tokens := func(context.Context) (secret.String, error) { return secret.New("e30.e30.sig"), nil }
+	creds, err := c.Assume(context.Background(), awssts.Request{RoleARN: sourceRole, SessionName: "run-1", Duration: time.Hour},
+		tokens, retry.Policy{MaxAttempts: 1})
+	require.NoError(t, err)
+	return creds
+}
+
+func quickPolicy(logged *[]string) retry.Policy {
+	return retry.Policy{MaxAttempts: 3, Limit: "retry-max-attempts", Base: time.Millisecond, Cap: time.Millisecond,
+		OnRetry: func(_ int, err error, _ time.Duration) { *logged = append(*logged, err.Error()) }}
+}
+
+func TestAssumeRole_ChainsIntoTheTargetAccount(t *testing.T) {
+	t.Parallel()
+	m := startMoto(t)
+	source := sourceSession(t, m.URL)
+	require.Equal(t, "111122223333", source.AccountID)
+
+	rec := &signedBy{}
+	c := awssts.New(awssts.Options{Region: "us-east-1", Endpoint: m.URL, HTTP: &http.Client{Transport: rec}})
+	var logged []string
+	creds, err := c.AssumeRole(context.Background(), awssts.ChainRequest{
+		RoleARN: targetRole, SessionName: "chained", Duration: time.Hour, ExternalID: "ci-audit", Source: source,
+	}, quickPolicy(&logged))
+	require.NoError(t, err)
+	assert.Empty(t, logged)
+	assert.Equal(t, "444455556666", creds.AccountID)
+	assert.Equal(t, "arn:aws:sts::444455556666:assumed-role/target/chained", creds.AssumedRoleARN)
+	assert.False(t, creds.SessionToken.IsZero())
+	assert.NotEqual(t, source.AccessKeyID.Reveal(), creds.AccessKeyID.Reveal())
+	assert.WithinDuration(t, time.Now().Add(time.Hour), creds.Expiration, 5*time.Minute)
+
+	rec.mu.Lock()
+	assert.Equal(t, []string{source.AccessKeyID.Reveal()}, rec.keys, "signed with the source's key")
+	assert.Equal(t, []string{source.SessionToken.Reveal()}, rec.tokens, "and its session token")
+	rec.mu.Unlock()
+
+	// The new credentials work: STS names the target's session.
+	api := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(m.URL),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{AccessKeyID: creds.AccessKeyID.Reveal(), SecretAccessKey: creds.SecretAccessKey.Reveal(),
+				SessionToken: creds.SessionToken.Reveal()}, nil
+		})})
+	who, err := api.GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	require.NoError(t, err)
+	assert.Equal(t, "444455556666", aws.ToString(who.Account))
+	assert.Equal(t, creds.AssumedRoleARN, aws.ToString(who.Arn))
+}
+
+func TestAssumeRole_RetriesFaultsAndFailsFastOnRefusals(t *testing.T) {
+	t.Parallel()
+	m := startMoto(t)
+	source := sourceSession(t, m.URL)
+	tests := []struct {
+		name         string
+		faults       []testbed.Fault
+		wantRequests int
+		wantLogged   int
+		check        func(t *testing.T, creds awssts.Credentials, err error)
+	}{
+		{
+			name:         "throttle_then_success",
+			faults:       []testbed.Fault{{Status: http.StatusBadRequest, Body: testbed.STSError("Throttling", "Rate exceeded")}},
+			wantRequests: 2,
+			wantLogged:   1,
+			check: func(t *testing.T, creds awssts.Credentials, err error) {
+				require.NoError(t, err)
+				assert.Equal(t, "444455556666", creds.AccountID)
+			},
+		},
+		{
+			name:         "service_unavailable_then_success",
+			faults:       []testbed.Fault{{Status: http.StatusServiceUnavailable, Body: "busy", ContentType: "text/plain"}},
+			wantRequests: 2,
+			wantLogged:   1,
+			check: func(t *testing.T, _ awssts.Credentials, err error) {
+				require.NoError(t, err)
+			},
+		},
+		{
+			name: "access_denied_fails_after_one_request",
+			faults: []testbed.Fault{{Status: http.StatusForbidden, Body: testbed.STSError("AccessDenied",
+				"User: "+"arn:aws:sts::111122223333:assumed-role/source/run-1 is not authorized to perform: sts:AssumeRole on resource: "+targetRole)}},
+			wantRequests: 1,
+			check: func(t *testing.T, _ awssts.Credentials, err error) {
+				var denied *awssts.ChainDeniedError
+				require.ErrorAs(t, err, &denied)
+				assert.Equal(t, source.AssumedRoleARN, denied.SourceARN)
+				text := err.Error()
+				assert.Contains(t, text, "STS refused to let "+source.AssumedRoleARN+" assume "+targetRole)
+				assert.Contains(t, text, `"Principal": {"AWS": "arn:aws:iam::111122223333:role/source"}`)
+				assert.Contains(t, text, `"sts:ExternalId"`)
+				for _, s := range []secret.String{source.AccessKeyID, source.SecretAccessKey, source.SessionToken} {
+					assert.NotContains(t, text, s.Reveal())
+				}
+				assert.NotContains(t, text, "ci-audit", "the external id is not shown")
+			},
+		},
+		{
+			name:         "expired_source_session_fails_after_one_request",
+			faults:       []testbed.Fault{{Status: http.StatusBadRequest, Body: testbed.STSError("ExpiredToken", "The security token included in the request is expired")}},
+			wantRequests: 1,
+			check: func(t *testing.T, _ awssts.Credentials, err error) {
+				var e *awssts.Error
+				require.ErrorAs(t, err, &e)
+				assert.Contains(t, err.Error(), "the source's credentials expired")
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := testbed.NewFaultProxy(m.URL)
+			require.NoError(t, err)
+			t.Cleanup(p.Close)
+			p.Enqueue(tt.faults...)
+			c := awssts.New(awssts.Options{Region: "us-east-1", Endpoint: p.URL, HTTP: &http.Client{}})
+			var logged []string
+			creds, err := c.AssumeRole(context.Background(), awssts.ChainRequest{
+				RoleARN: targetRole, SessionName: "chained", Duration: time.Hour, ExternalID: "ci-audit", Source: source,
+			}, quickPolicy(&logged))
+			assert.Equal(t, tt.wantRequests, p.Requests())
+			assert.Len(t, logged, tt.wantLogged)
+			tt.check(t, creds, err)
+		})
+	}
+}
+
+func TestAssumeRole_RefusesToSignWithoutSource(t *testing.T) {
+	t.Parallel()
+	c := awssts.New(awssts.Options{Region: "us-east-1", Endpoint: "http://127.0.0.1:1", HTTP: &http.Client{}})
+	_, err := c.AssumeRole(context.Background(), awssts.ChainRequest{RoleARN: targetRole, SessionName: "s", Duration: time.Hour},
+		retry.Policy{MaxAttempts: 1})
+	require.ErrorContains(t, err, "no source credentials")
+}
