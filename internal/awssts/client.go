@@ -53,7 +53,7 @@ type Options struct {
 // answerLimit bounds what is read of one STS answer: credentials and an
 // ARN, or an error document, are a few KiB. A larger answer is not STS's.
 var answerLimit = bodylimit.Limit{Server: "STS", Bytes: 1 << 20,
-	Hint: "STS answers in a few KiB; check sts-endpoint and the job's proxy settings (HTTPS_PROXY)"}
+	Hint: "STS answers in a few KiB; check sts-endpoint and the proxy settings (http-proxy, HTTPS_PROXY)"}
 
 // New returns a client that signs nothing by default
 // (AssumeRoleWithWebIdentity needs no credentials; AssumeRole signs each
