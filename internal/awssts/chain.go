@@ -57,7 +57,9 @@ func (c *Client) assumeRoleOnce(ctx context.Context, req ChainRequest) (Credenti
 	in := &sts.AssumeRoleInput{
 		RoleArn:         aws.String(req.RoleARN),
 		RoleSessionName: aws.String(req.SessionName),
-		DurationSeconds: aws.Int32(int32(req.Duration / time.Second)),
+	}
+	if req.Duration > 0 { // else STS's default, 1 hour
+		in.DurationSeconds = aws.Int32(int32(req.Duration / time.Second))
 	}
 	if req.ExternalID != "" {
 		in.ExternalId = aws.String(req.ExternalID)

@@ -2,9 +2,12 @@ package awssts_test
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/federate-action/federate/internal/awssts"
+	"github.com/federate-action/federate/internal/bodylimit"
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/retry"
 	"github.com/federate-action/federate/internal/secret"
 	"github.com/federate-action/federate/internal/testbed"
@@ -197,4 +202,89 @@ func TestAssumeRole_RefusesToSignWithoutSource(t *testing.T) {
 	_, err := c.AssumeRole(context.Background(), awssts.ChainRequest{RoleARN: targetRole, SessionName: "s", Duration: time.Hour},
 		retry.Policy{MaxAttempts: 1})
 	require.ErrorContains(t, err, "no source credentials")
+}
+
+// sts:AssumeRole goes through the same guards as the web-identity call: a
+// bounded answer, shortened text from STS, and no redirect followed.
+func TestAssumeRole_KeepsTheGuards(t *testing.T) {
+	t.Parallel()
+	long := "a" + strings.Repeat("é", 20<<10)
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		check   func(t *testing.T, err error)
+	}{
+		{
+			name: "long_denial_is_shortened",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(http.StatusForbidden)
+				_, _ = io.WriteString(w, testbed.STSError("AccessDenied", long))
+			},
+			check: func(t *testing.T, err error) {
+				var denied *awssts.ChainDeniedError
+				require.ErrorAs(t, err, &denied)
+				assert.Less(t, len(err.Error()), 4<<10)
+				assert.Contains(t, err.Error(), "... (")
+			},
+		},
+		{
+			name: "long_other_refusal_is_shortened",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = io.WriteString(w, testbed.STSError("ValidationError", long))
+			},
+			check: func(t *testing.T, err error) {
+				var e *awssts.Error
+				require.ErrorAs(t, err, &e)
+				assert.Less(t, len(err.Error()), 4<<10)
+				assert.Contains(t, err.Error(), "a chained session lasts 1 hour at most")
+			},
+		},
+		{
+			name: "oversized_answer_is_refused",
+			handler: func(w http.ResponseWriter, _ *http.Request) {
+				chunk := []byte(strings.Repeat("x", 64<<10))
+				for range 4 << 20 / len(chunk) {
+					if _, err := w.Write(chunk); err != nil {
+						return
+					}
+				}
+			},
+			check: func(t *testing.T, err error) {
+				var tooBig *bodylimit.Error
+				require.ErrorAs(t, err, &tooBig)
+			},
+		},
+		{
+			name: "redirect_is_not_followed",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "http://127.0.0.1:1/elsewhere", http.StatusTemporaryRedirect)
+			},
+			check: func(t *testing.T, err error) {
+				var re *netpolicy.RedirectError
+				require.ErrorAs(t, err, &re)
+				assert.Contains(t, err.Error(), "sts-endpoint")
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var requests atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				requests.Add(1)
+				tt.handler(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			c := awssts.New(awssts.Options{Region: "us-east-1", Endpoint: srv.URL, HTTP: netpolicy.STS.Client(srv.Client())})
+			source := awssts.Credentials{AccessKeyID: secret.New("ASIASOURCE"), SecretAccessKey: secret.New("s"),
+				SessionToken: secret.New("t"), AssumedRoleARN: "arn:aws:sts::111122223333:assumed-role/source/run-1"}
+			var logged []string
+			_, err := c.AssumeRole(context.Background(), awssts.ChainRequest{RoleARN: targetRole, SessionName: "s", Source: source},
+				quickPolicy(&logged))
+			tt.check(t, err)
+			assert.EqualValues(t, 1, requests.Load(), "not retried")
+			assert.Empty(t, logged)
+		})
+	}
 }
