@@ -67,9 +67,15 @@ func (s *signedBy) RoundTrip(r *http.Request) (*http.Response, error) {
 // step does first.
 func sourceSession(t *testing.T, endpoint string) awssts.Credentials {
 	t.Helper()
+	return session(t, endpoint, sourceRole)
+}
+
+// session assumes role at endpoint with a web identity.
+func session(t *testing.T, endpoint, role string) awssts.Credentials {
+	t.Helper()
 	c := awssts.New(awssts.Options{Region: "us-east-1", Endpoint: endpoint, HTTP: &http.Client{}})
 	tokens := func(context.Context) (secret.String, error) { return secret.New("e30.e30.sig"), nil }
-	creds, err := c.Assume(context.Background(), awssts.Request{RoleARN: sourceRole, SessionName: "run-1", Duration: time.Hour},
+	creds, err := c.Assume(context.Background(), awssts.Request{RoleARN: role, SessionName: "run-1", Duration: time.Hour},
 		tokens, retry.Policy{MaxAttempts: 1})
 	require.NoError(t, err)
 	return creds
@@ -83,6 +89,12 @@ func quickPolicy(logged *[]string) retry.Policy {
 func TestAssumeRole_ChainsIntoTheTargetAccount(t *testing.T) {
 	t.Parallel()
 	m := startMoto(t)
+	// The roles as a user would create them: the target trusts the source
+	// role, with an external id.
+	createRole(t, m.URL, session(t, m.URL, "arn:aws:iam::111122223333:role/admin"), sourceRole,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},"Action":"sts:AssumeRoleWithWebIdentity"}]}`)
+	createRole(t, m.URL, session(t, m.URL, "arn:aws:iam::444455556666:role/admin"), targetRole,
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+sourceRole+`"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"ci-audit"}}}]}`)
 	source := sourceSession(t, m.URL)
 	require.Equal(t, "111122223333", source.AccountID)
 
