@@ -1,5 +1,6 @@
-// Package awssts exchanges an ID token for AWS credentials with STS
-// AssumeRoleWithWebIdentity, retrying only transient faults.
+// Package awssts gets AWS credentials from STS: an ID token exchanged with
+// AssumeRoleWithWebIdentity, or credentials already held exchanged with
+// AssumeRole (role chaining), retrying only transient faults.
 package awssts
 
 import (
@@ -52,11 +53,12 @@ type Options struct {
 // answerLimit bounds what is read of one STS answer: credentials and an
 // ARN, or an error document, are a few KiB. A larger answer is not STS's.
 var answerLimit = bodylimit.Limit{Server: "STS", Bytes: 1 << 20,
-	Hint: "STS answers in a few KiB; check sts-endpoint and the job's proxy settings (HTTPS_PROXY)"}
+	Hint: "STS answers in a few KiB; check sts-endpoint and the proxy settings (http-proxy, HTTPS_PROXY)"}
 
-// New returns a client that signs nothing (AssumeRoleWithWebIdentity needs
-// no credentials) and never retries by itself: Assume owns the retries so
-// each attempt can use a fresh ID token.
+// New returns a client that signs nothing by default
+// (AssumeRoleWithWebIdentity needs no credentials; AssumeRole signs each
+// call with its source's) and never retries by itself: Assume owns the
+// retries so each attempt can use a fresh ID token.
 func New(o Options) *Client {
 	opts := sts.Options{
 		Region:      o.Region,
@@ -116,15 +118,20 @@ func (c *Client) assumeOnce(ctx context.Context, req Request, token secret.Strin
 	if out.Credentials == nil || out.AssumedRoleUser == nil {
 		return Credentials{}, fmt.Errorf("STS answered without credentials for %s", req.RoleARN)
 	}
-	arn := aws.ToString(out.AssumedRoleUser.Arn)
+	return credentialsFrom(out.Credentials, out.AssumedRoleUser), nil
+}
+
+// credentialsFrom keeps what STS answered, the secrets kept secret.
+func credentialsFrom(c *types.Credentials, user *types.AssumedRoleUser) Credentials {
+	arn := aws.ToString(user.Arn)
 	return Credentials{
-		AccessKeyID:     secret.New(aws.ToString(out.Credentials.AccessKeyId)),
-		SecretAccessKey: secret.New(aws.ToString(out.Credentials.SecretAccessKey)),
-		SessionToken:    secret.New(aws.ToString(out.Credentials.SessionToken)),
-		Expiration:      aws.ToTime(out.Credentials.Expiration),
+		AccessKeyID:     secret.New(aws.ToString(c.AccessKeyId)),
+		SecretAccessKey: secret.New(aws.ToString(c.SecretAccessKey)),
+		SessionToken:    secret.New(aws.ToString(c.SessionToken)),
+		Expiration:      aws.ToTime(c.Expiration),
 		AssumedRoleARN:  arn,
 		AccountID:       accountOf(arn),
-	}, nil
+	}
 }
 
 // accountOf returns an ARN's account field (arn:partition:service:region:ACCOUNT:...).

@@ -35,7 +35,7 @@ const maxBody = 64 << 10
 // answerLimit refuses a larger answer instead of parsing its first
 // maxBody bytes, which would fail as malformed and be retried in vain.
 var answerLimit = bodylimit.Limit{Server: "the runner's ID token service", Bytes: maxBody,
-	Hint: "its answer is one token of a few KiB; check ACTIONS_ID_TOKEN_REQUEST_URL and the job's proxy settings (HTTPS_PROXY)"}
+	Hint: "its answer is one token of a few KiB; check ACTIONS_ID_TOKEN_REQUEST_URL and the proxy settings (http-proxy, HTTPS_PROXY)"}
 
 // StatusError is a non-200 answer from the token service.
 type StatusError struct {

@@ -57,6 +57,10 @@ func TestClient_RefusesEveryRedirect(t *testing.T) {
 		{"token_service_301", http.StatusMovedPermanently, netpolicy.TokenService.Client, "ACTIONS_ID_TOKEN_REQUEST_URL"},
 		{"token_service_308", http.StatusPermanentRedirect, netpolicy.TokenService.Client, "ACTIONS_ID_TOKEN_REQUEST_URL"},
 		{"process_client_303", http.StatusSeeOther, func(*http.Client) *http.Client { return netpolicy.NewClient() }, "the input that names it"},
+		{"process_client_with_a_proxy_302", http.StatusFound, withProxy, "the input that names it"},
+		{"sts_client_from_a_proxied_client_307", http.StatusTemporaryRedirect, func(*http.Client) *http.Client {
+			return netpolicy.STS.Client(withProxy(nil))
+		}, "sts-endpoint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,6 +100,16 @@ func TestClient_KeepsATestsFakeTransport(t *testing.T) {
 	_, err := netpolicy.STS.Client(&http.Client{Transport: fake}).Get("http://127.0.0.1:1/")
 	require.ErrorIs(t, err, http.ErrHandlerTimeout)
 	assert.Equal(t, int32(1), calls.Load())
+}
+
+// withProxy is the process client with a proxy applied (loopback targets
+// are never proxied, so the test servers are reached directly).
+func withProxy(*http.Client) *http.Client {
+	c, err := netpolicy.Proxy{HTTPProxy: "http://proxy.internal:3128", NoProxy: "vault.internal"}.Apply(netpolicy.NewClient())
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
 
 type roundTripper func(*http.Request) (*http.Response, error)
