@@ -137,18 +137,26 @@ func truncateText(s string) string {
 const boto3Script = `
 import json, sys, time
 out = {"calls": []}
+signed_with = []
+
+def record_key(request, **kwargs):
+    # The key that signed this request; reading session credentials here
+    # instead would itself trigger a refresh and skew the count.
+    auth = request.headers.get("Authorization", b"")
+    if isinstance(auth, bytes):
+        auth = auth.decode()
+    signed_with.append(auth.split("Credential=", 1)[1].split("/", 1)[0] if "Credential=" in auth else "")
+
 try:
     import boto3
     n, interval = int(sys.argv[1]), float(sys.argv[2])
-    session = boto3.session.Session()
-    client = session.client("sts")
+    client = boto3.session.Session().client("sts")
+    client.meta.events.register("before-send.sts.GetCallerIdentity", record_key)
     for i in range(n):
         if i and interval:
             time.sleep(interval)
         r = client.get_caller_identity()
-        creds = session.get_credentials()
-        key = creds.get_frozen_credentials().access_key if creds else ""
-        out["calls"].append({"Account": r["Account"], "Arn": r["Arn"], "UserId": r["UserId"], "AccessKeyId": key})
+        out["calls"].append({"Account": r["Account"], "Arn": r["Arn"], "UserId": r["UserId"], "AccessKeyId": signed_with[-1]})
 except Exception as e:
     out["error"] = "%s: %s" % (type(e).__name__, e)
 print(json.dumps(out))

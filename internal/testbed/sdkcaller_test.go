@@ -3,6 +3,7 @@ package testbed
 import (
 	"context"
 	"debug/buildinfo"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,6 +145,42 @@ func TestSDKCallers_against_moto(t *testing.T) {
 		}
 	})
 
+	t.Run("credential_process_runs_as_each_sdk_decides", func(t *testing.T) {
+		creds, assumedARN, err := m.AssumeRoleWithWebIdentity(ctx, roles[1], "process")
+		require.NoError(t, err)
+		for name, tc := range map[string]struct {
+			expiresIn time.Duration
+			runs      map[string]int // per SDK, for 3 calls
+		}{
+			"far_from_expiry_runs_once": {time.Hour, map[string]int{"boto3": 1, "aws-sdk-go-v2": 1}},
+			// botocore refreshes on every call inside its 15-minute advisory
+			// window (once on load, then once per call); the Go SDK only once
+			// the credentials have expired.
+			"boto3_reruns_inside_15_minutes_of_expiry": {12 * time.Minute, map[string]int{"boto3": 4, "aws-sdk-go-v2": 1}},
+		} {
+			t.Run(name, func(t *testing.T) {
+				for _, c := range callers {
+					dir := t.TempDir()
+					runs := filepath.Join(dir, "runs")
+					process := writeCredentialProcess(t, dir, runs, creds, time.Now().Add(tc.expiresIn))
+					config := writeFile(t, filepath.Join(dir, "config"),
+						"[profile p]\nregion = us-east-1\ncredential_process = "+process+"\n")
+					got, err := c.Call(ctx, m.URL, SDKCall{Calls: 3, Env: map[string]string{
+						"AWS_CONFIG_FILE": config, "AWS_PROFILE": "p",
+					}})
+					require.NoError(t, err, c.Name)
+					require.Empty(t, got.Error, c.Name)
+					require.Len(t, got.Calls, 3, c.Name)
+					assert.Equal(t, assumedARN, got.Calls[2].Arn, c.Name)
+					assert.Zero(t, got.KeyChanges(), "%s: the process hands out the same key", c.Name)
+					text, err := os.ReadFile(runs)
+					require.NoError(t, err)
+					assert.Equal(t, tc.runs[c.Name], strings.Count(string(text), "\n"), "%s: credential_process runs", c.Name)
+				}
+			})
+		}
+	})
+
 	t.Run("sdk_errors_come_back_as_text", func(t *testing.T) {
 		dir := t.TempDir()
 		config := writeFile(t, filepath.Join(dir, "config"), "[profile other]\nregion = us-east-1\n")
@@ -159,6 +196,24 @@ func TestSDKCallers_against_moto(t *testing.T) {
 			}
 		}
 	})
+}
+
+// writeCredentialProcess writes an executable credential_process that appends
+// a line to runs each time it runs and prints creds as the SDKs' JSON.
+func writeCredentialProcess(t *testing.T, dir, runs string, creds MotoCredentials, expires time.Time) string {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{
+		"Version":         1,
+		"AccessKeyId":     creds.AccessKeyID,
+		"SecretAccessKey": creds.SecretAccessKey,
+		"SessionToken":    creds.SessionToken,
+		"Expiration":      expires.UTC().Format(time.RFC3339),
+	})
+	require.NoError(t, err)
+	jsonPath := writeFile(t, filepath.Join(dir, "creds.json"), string(body))
+	script := filepath.Join(dir, "process")
+	require.NoError(t, os.WriteFile(script, []byte("#!/bin/sh\necho run >> '"+runs+"'\ncat '"+jsonPath+"'\n"), 0o700))
+	return script
 }
 
 // TestBuild_action_does_not_link_sdk_config keeps the SDK's config loader a

@@ -15,11 +15,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // call is one GetCallerIdentity answer and the access key id the SDK signed
@@ -58,7 +61,10 @@ func run(ctx context.Context, n int, interval time.Duration) answer {
 		out.Error = err.Error()
 		return out
 	}
-	client := sts.NewFromConfig(cfg)
+	var signedWith string
+	client := sts.NewFromConfig(cfg, func(o *sts.Options) {
+		o.APIOptions = append(o.APIOptions, recordSigningKey(&signedWith))
+	})
 	for i := range n {
 		if i > 0 && interval > 0 {
 			time.Sleep(interval)
@@ -68,18 +74,37 @@ func run(ctx context.Context, n int, interval time.Duration) answer {
 			out.Error = err.Error()
 			return out
 		}
-		// The cache hands back what the call was signed with, without a new fetch.
-		creds, err := cfg.Credentials.Retrieve(ctx)
-		if err != nil {
-			out.Error = err.Error()
-			return out
-		}
 		out.Calls = append(out.Calls, call{
 			Account:     aws.ToString(id.Account),
 			Arn:         aws.ToString(id.Arn),
 			UserId:      aws.ToString(id.UserId),
-			AccessKeyID: creds.AccessKeyID,
+			AccessKeyID: signedWith,
 		})
 	}
 	return out
+}
+
+// recordSigningKey stores the access key id of each signed request in *key.
+// It reads the request rather than asking the credentials cache, which could
+// itself fetch and so skew a count of fetches.
+func recordSigningKey(key *string) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("RecordSigningKey",
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				if req, ok := in.Request.(*smithyhttp.Request); ok {
+					*key = keyFromAuthorization(req.Header.Get("Authorization"))
+				}
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After)
+	}
+}
+
+// keyFromAuthorization returns the key id of a SigV4 Authorization header.
+func keyFromAuthorization(auth string) string {
+	_, cred, ok := strings.Cut(auth, "Credential=")
+	if !ok {
+		return ""
+	}
+	key, _, _ := strings.Cut(cred, "/")
+	return key
 }
