@@ -248,13 +248,14 @@ func GoSDKCaller(ctx context.Context, dir string) (*SDKCaller, error) {
 
 var sdkCallers struct {
 	once    sync.Once
+	dir     string // holds the built Go program
 	callers []*SDKCaller
 	err     error
 }
 
 // SDKCallers returns both callers, boto3 first, finding Python and building
-// the Go program once per test process (into a directory removed only when
-// the process ends, as the binary is shared by every test).
+// the Go program once per process. The program is shared by every test, so
+// no single test can remove it: a TestMain calls RemoveSDKCallers after m.Run.
 func SDKCallers(ctx context.Context) ([]*SDKCaller, error) {
 	sdkCallers.once.Do(func() {
 		boto, err := Boto3Caller(ctx)
@@ -267,6 +268,7 @@ func SDKCallers(ctx context.Context) ([]*SDKCaller, error) {
 			sdkCallers.err = err
 			return
 		}
+		sdkCallers.dir = dir
 		goSDK, err := GoSDKCaller(ctx, dir)
 		if err != nil {
 			sdkCallers.err = err
@@ -275,4 +277,13 @@ func SDKCallers(ctx context.Context) ([]*SDKCaller, error) {
 		sdkCallers.callers = []*SDKCaller{boto, goSDK}
 	})
 	return sdkCallers.callers, sdkCallers.err
+}
+
+// RemoveSDKCallers deletes the Go program SDKCallers built, if any. Call it
+// once, after every test of the process has finished.
+func RemoveSDKCallers() error {
+	if sdkCallers.dir == "" {
+		return nil
+	}
+	return os.RemoveAll(sdkCallers.dir)
 }

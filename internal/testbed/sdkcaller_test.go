@@ -87,8 +87,10 @@ func TestSDKCallers_against_moto(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "arn:aws:sts::"+accountOf(role)+":assumed-role/deploy/"+session, assumedARN)
 			for _, c := range callers {
+				start := time.Now()
 				got, err := c.Call(ctx, m.URL, SDKCall{Env: withRegion(creds.Env()), Calls: 2})
 				require.NoError(t, err, c.Name)
+				t.Logf("%s: one process, two calls: %v", c.Name, time.Since(start).Round(time.Millisecond))
 				require.Empty(t, got.Error, c.Name)
 				require.Len(t, got.Calls, 2, c.Name)
 				for _, id := range got.Calls {
@@ -192,6 +194,7 @@ func TestSDKCallers_against_moto(t *testing.T) {
 				got, err := c.Call(ctx, m.URL, SDKCall{Env: env})
 				require.NoError(t, err, "%s %s: an SDK error is an answer, not a harness failure", c.Name, name)
 				assert.NotEmpty(t, got.Error, "%s %s", c.Name, name)
+				t.Logf("%s %s: %s", c.Name, name, got.Error)
 				assert.Empty(t, got.Calls, "%s %s", c.Name, name)
 			}
 		}
