@@ -183,6 +183,48 @@ func TestSDKCallers_against_moto(t *testing.T) {
 		}
 	})
 
+	// botocore splits credential_process with shlex and runs it without a
+	// shell; the Go SDK hands the whole line to `sh -c`, after its ini reader
+	// has cut the value at " #" / " ;" and removed one pair of quotes around
+	// the whole value. sdkQuote's words survive all three.
+	t.Run("credential_process_quoting_both_sdks_accept", func(t *testing.T) {
+		creds, assumedARN, err := m.AssumeRoleWithWebIdentity(ctx, roles[2], "quoted")
+		require.NoError(t, err)
+		hostile := `it's a "$HOME" #dir ;x	#y \n`
+		for _, c := range callers {
+			dir := t.TempDir()
+			process := writeCredentialProcess(t, dir, filepath.Join(dir, "runs"), creds, time.Now().Add(time.Hour))
+			checked := writeArgCheck(t, dir, process, hostile)
+			config := writeFile(t, filepath.Join(dir, "config"),
+				"[profile p]\nregion = us-east-1\ncredential_process = "+sdkQuote(checked)+" "+sdkQuote(hostile)+"\n")
+			got, err := c.Call(ctx, m.URL, SDKCall{Env: map[string]string{"AWS_CONFIG_FILE": config, "AWS_PROFILE": "p"}})
+			require.NoError(t, err, c.Name)
+			require.Empty(t, got.Error, c.Name)
+			require.Len(t, got.Calls, 1, c.Name)
+			assert.Equal(t, assumedARN, got.Calls[0].Arn, c.Name)
+		}
+	})
+
+	t.Run("go_sdk_strips_quotes_around_the_whole_credential_process", func(t *testing.T) {
+		creds, _, err := m.AssumeRoleWithWebIdentity(ctx, roles[2], "quoted")
+		require.NoError(t, err)
+		dir := filepath.Join(t.TempDir(), "a dir")
+		require.NoError(t, os.Mkdir(dir, 0o700))
+		process := writeCredentialProcess(t, dir, filepath.Join(dir, "runs"), creds, time.Now().Add(time.Hour))
+		config := writeFile(t, filepath.Join(dir, "config"),
+			"[profile p]\nregion = us-east-1\ncredential_process = "+shellQuote(process)+"\n")
+		for _, c := range callers {
+			got, err := c.Call(ctx, m.URL, SDKCall{Env: map[string]string{"AWS_CONFIG_FILE": config, "AWS_PROFILE": "p"}})
+			require.NoError(t, err, c.Name)
+			if c.Name == "boto3" {
+				assert.Empty(t, got.Error, "boto3 keeps the quotes for shlex")
+			} else {
+				assert.Contains(t, got.Error, "credential_process", "sh -c gets the path unquoted and splits it at the space")
+				t.Logf("%s: %s", c.Name, got.Error)
+			}
+		}
+	})
+
 	t.Run("sdk_errors_come_back_as_text", func(t *testing.T) {
 		dir := t.TempDir()
 		config := writeFile(t, filepath.Join(dir, "config"), "[profile other]\nregion = us-east-1\n")
@@ -215,8 +257,40 @@ func writeCredentialProcess(t *testing.T, dir, runs string, creds MotoCredential
 	require.NoError(t, err)
 	jsonPath := writeFile(t, filepath.Join(dir, "creds.json"), string(body))
 	script := filepath.Join(dir, "process")
-	require.NoError(t, os.WriteFile(script, []byte("#!/bin/sh\necho run >> '"+runs+"'\ncat '"+jsonPath+"'\n"), 0o700))
+	require.NoError(t, os.WriteFile(script, []byte("#!/bin/sh\necho run >> "+shellQuote(runs)+"\ncat "+shellQuote(jsonPath)+"\n"), 0o700))
 	return script
+}
+
+// writeArgCheck writes a script that runs process only when its one argument
+// is exactly want, so a wrongly split credential_process line fails.
+func writeArgCheck(t *testing.T, dir, process, want string) string {
+	t.Helper()
+	script := filepath.Join(dir, "check-arg")
+	text := "#!/bin/sh\n[ \"$#\" = 1 ] && [ \"$1\" = " + shellQuote(want) + " ] || { echo \"bad args: $*\" >&2; exit 1; }\nexec " + shellQuote(process) + "\n"
+	require.NoError(t, os.WriteFile(script, []byte(text), 0o700))
+	return script
+}
+
+// sdkQuote makes s one word of a credential_process line that botocore
+// (shlex, no shell) and the Go SDK (ini reader, then sh -c) read alike:
+// plain words stay bare, so the line never starts with a quote the Go ini
+// reader would strip; others are single-quoted with ' as '\”, and a quote is
+// closed and reopened between a space or tab and a following # or ;, which
+// the Go ini reader would take for the start of a comment.
+func sdkQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-") == "" {
+		return s
+	}
+	q := strings.ReplaceAll(s, "'", `'\''`)
+	for _, pair := range []string{" #", " ;", "\t#", "\t;"} {
+		q = strings.ReplaceAll(q, pair, pair[:1]+"''"+pair[1:])
+	}
+	return "'" + q + "'"
+}
+
+// shellQuote makes s one POSIX shell word.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // TestBuild_action_does_not_link_sdk_config keeps the SDK's config loader a
