@@ -274,9 +274,10 @@ func writeArgCheck(t *testing.T, dir, process, want string) string {
 // sdkQuote makes s one word of a credential_process line that botocore
 // (shlex, no shell) and the Go SDK (ini reader, then sh -c) read alike:
 // plain words stay bare, so the line never starts with a quote the Go ini
-// reader would strip; others are single-quoted with ' as '\”, and a quote is
-// closed and reopened between a space or tab and a following # or ;, which
-// the Go ini reader would take for the start of a comment.
+// reader would strip; others are single-quoted (a quote inside becomes
+// close-quote, backslash-quote, open-quote), and the quote is closed and
+// reopened between a space or tab and a following # or ;, which the Go ini
+// reader would take for the start of a comment.
 func sdkQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@%+=:,./-") == "" {
 		return s
