@@ -34,6 +34,9 @@ type Moto struct {
 	waitErr  error         // valid after exited is closed
 	stopOnce sync.Once
 	stopErr  error
+
+	accountsMu   sync.Mutex // guards accountsUsed
+	accountsUsed int        // how many accounts Roles has handed out
 }
 
 // StartMoto starts `moto_server -H 127.0.0.1 -p PORT` on a free port, copies

@@ -100,6 +100,7 @@ func TestMain(m *testing.M) {
 	if fakeBin != "" {
 		_ = os.RemoveAll(filepath.Dir(filepath.Dir(fakeBin)))
 	}
+	_ = RemoveSDKCallers()
 	os.Exit(code)
 }
 
