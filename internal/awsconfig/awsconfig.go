@@ -81,7 +81,7 @@ func configHeader(profile string) string {
 type pair struct {
 	key   string
 	value string
-	raw   bool // already rendered (credential_process)
+	argv  []string // credential_process, rendered by commandLine
 }
 
 func configPairs(e Entry) []pair {
@@ -93,7 +93,7 @@ func configPairs(e Entry) []pair {
 	}
 	add("region", e.Region)
 	if len(e.Process) > 0 {
-		ps = append(ps, pair{key: "credential_process", value: strings.Join(e.Process, "\x00"), raw: true})
+		ps = append(ps, pair{key: "credential_process", argv: e.Process})
 	}
 	add("role_arn", e.RoleARN)
 	add("source_profile", e.SourceProfile)
@@ -125,8 +125,8 @@ func section(b *strings.Builder, profile, header string, pairs []pair) error {
 	s.WriteString(header + "\n")
 	for _, p := range pairs {
 		v := p.value
-		if p.raw {
-			line, err := commandLine(strings.Split(p.value, "\x00"))
+		if p.argv != nil {
+			line, err := commandLine(p.argv)
 			if err != nil {
 				return &Error{Profile: profile, Key: p.key, Reason: err.Error()}
 			}

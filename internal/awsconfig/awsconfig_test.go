@@ -73,6 +73,7 @@ func TestRender(t *testing.T) {
 		{name: "relative_command_is_refused", in: []awsconfig.Entry{{Profile: "p", Process: []string{"federate"}}}, wantErr: "absolute path"},
 		{name: "empty_argument_is_refused", in: []awsconfig.Entry{{Profile: "p", Process: []string{"/f", ""}}}, wantErr: "empty"},
 		{name: "newline_argument_is_refused", in: []awsconfig.Entry{{Profile: "p", Process: []string{"/f", "a\nb"}}}, wantErr: "line break"},
+		{name: "argument_ending_in_space_is_refused", in: []awsconfig.Entry{{Profile: "p", Process: []string{"/f", "a "}}}, wantErr: "starts or ends with a space"},
 		{name: "tab_argument_is_refused", in: []awsconfig.Entry{{Profile: "p", Process: []string{"/f", "a\tb"}}}, wantErr: "control"},
 		{name: "unknown_source_is_refused", in: []awsconfig.Entry{{Profile: "p", RoleARN: "arn", SourceProfile: "q"}}, wantErr: `source_profile "q" is not a profile`},
 		{name: "self_source_is_refused", in: []awsconfig.Entry{{Profile: "p", RoleARN: "arn", SourceProfile: "p"}}, wantErr: "its own"},
@@ -155,7 +156,7 @@ func loadGo(t *testing.T, cfgPath, credPath, profile string) config.SharedConfig
 // ini layer.
 var argvCases = [][]string{
 	{"/usr/bin/federate", "credential-process", "--role-arn", "arn:aws:iam::1:role/a"},
-	{"/a b/c", " lead", "trail ", "#x", ";y", "a #b", "a ;b", "'", `"`, `\`, `\\n`},
+	{"/a b/c", "in side", "#x", ";y", "a #b", "a ;b", "'", `"`, `\`, `\\n`},
 	{"/x", "$HOME", "`id`", "$(id)", "*", "?", "[a]", "{a,b}", "~", "~root", "a=b", "!x", "&", "|", "<", ">", "(", ")", "%1"},
 	{"/if", "then", "fi", "--", "-"},
 }

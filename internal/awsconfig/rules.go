@@ -70,7 +70,7 @@ const plainArgChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234
 // spaces, and no quote is ever written. That also keeps the ini layer
 // out: no " #" or " ;" (after a space comes a plain character or a
 // backslash), no enclosing quotes for the Go SDK to strip, no trailing
-// space for either to trim.
+// space for either to trim (an argument may not start or end with one).
 func commandLine(argv []string) (string, error) {
 	if len(argv) == 0 || argv[0] == "" || argv[0][0] != '/' {
 		return "", errors.New("the command must start with an absolute path, which neither a PATH lookup nor sh reads differently")
@@ -79,6 +79,11 @@ func commandLine(argv []string) (string, error) {
 	for i, arg := range argv {
 		if arg == "" {
 			return "", errors.New("an argument is empty, which cannot be written without quotes the Go SDK would strip")
+		}
+		if strings.TrimSpace(arg) != arg {
+			// Both parsers trim the end of the value, and an escaped
+			// blank at its end would go with it.
+			return "", errors.New("an argument starts or ends with a space")
 		}
 		var w strings.Builder
 		for _, r := range arg {
