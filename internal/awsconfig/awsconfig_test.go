@@ -192,7 +192,8 @@ func split(t *testing.T, line string) []string {
 }
 
 // TestRender_ShSplitsTheCommandBack runs the command line the way the Go
-// SDK does (sh -c) and checks the words the program gets.
+// SDK does (sh -c; sh is dash on Ubuntu runners, bash on macOS ones) and
+// checks the words the program gets.
 func TestRender_ShSplitsTheCommandBack(t *testing.T) {
 	t.Parallel()
 	for _, argv := range argvCases {
@@ -202,9 +203,11 @@ func TestRender_ShSplitsTheCommandBack(t *testing.T) {
 		assert.Equal(t, argv, split(t, line))
 		// sh -c runs argv[0]; swap it for printf to see the words.
 		printing := "printf '%s\\0'" + line[len(commandWord(line)):]
-		out, err := execOutput("sh", "-c", printing)
-		require.NoError(t, err)
-		assert.Equal(t, argv[1:], nulWords(out), "sh -c %q", printing)
+		for _, shell := range shells(t) {
+			out, err := execOutput(shell, "-c", printing)
+			require.NoError(t, err)
+			assert.Equal(t, argv[1:], nulWords(out), "%s -c %q", shell, printing)
+		}
 	}
 }
 

@@ -24,6 +24,19 @@ func commandWord(line string) string {
 	return line
 }
 
+// shells are the sh implementations on this machine.
+func shells(t *testing.T) []string {
+	t.Helper()
+	var found []string
+	for _, name := range []string{"sh", "dash", "bash"} {
+		if path, err := exec.LookPath(name); err == nil {
+			found = append(found, path)
+		}
+	}
+	require.NotEmpty(t, found, "no sh")
+	return found
+}
+
 func execOutput(name string, args ...string) ([]byte, error) {
 	return exec.Command(name, args...).Output()
 }

@@ -41,9 +41,11 @@ func writeFiles(files []export.File) (*created, error) {
 }
 
 // mkdirAll creates dir and its missing parents with dirMode, recording
-// each one it creates.
+// each one it creates. A directory that exists is used as it is, through a
+// link if it is one (RUNNER_TEMP may be): what keeps a planted link from
+// redirecting our credentials is O_EXCL on the file itself.
 func (c *created) mkdirAll(dir string) error {
-	info, err := os.Lstat(dir)
+	info, err := os.Stat(dir)
 	if err == nil {
 		if !info.IsDir() {
 			return fmt.Errorf("%s is not a directory", dir)

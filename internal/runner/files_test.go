@@ -109,3 +109,17 @@ func TestCommit_RefusesALinkAtTheFilePath(t *testing.T) {
 	require.ErrorContains(t, err, "cannot write "+filepath.Join(root, "link"))
 	assert.Equal(t, "theirs", read(t, target))
 }
+
+func TestCommit_WritesThroughALinkedParentDirectory(t *testing.T) {
+	t.Parallel()
+	f := newFiles(t)
+	root := t.TempDir()
+	real := filepath.Join(root, "real")
+	require.NoError(t, os.Mkdir(real, 0o700))
+	require.NoError(t, os.Symlink(real, filepath.Join(root, "temp")))
+	var set export.Set
+	require.NoError(t, set.File(filepath.Join(root, "temp", "federate-1", "config"), export.Public("x"), "t"))
+
+	require.NoError(t, f.runner(rand.Reader).Commit(&set))
+	assert.Equal(t, "x", read(t, filepath.Join(real, "federate-1", "config")))
+}
