@@ -13,8 +13,10 @@ import (
 // and GITHUB_STATE, then the job summary. The files come before the
 // variables that point at them, and a failure at any point removes every
 // file and directory this commit created.
-// Everything is rendered and every file opened and locked before the first
-// byte is written, and a failed write blanks out what this commit wrote, so
+//
+// Every entry is rendered before the first file is written, and every file
+// command opened and locked before its first byte is written; a failed
+// write blanks out what this commit wrote to the file commands, so
 // a missing file, a full disk or a hostile value leaves nothing a later
 // step would read: a failed step must not hand credentials to later
 // `if: always()` steps. Other processes may append to the same files at the
