@@ -17,13 +17,17 @@ import (
 // The main step revokes its Vault token itself, unless dynamic secrets'
 // leases hang on it: then it leaves the token here, to be revoked when
 // the job, and so the need for the leases, is over. A failed cleanup is a
-// warning, never a failed job.
+// warning, never a failed job. It also deletes the directory of AWS
+// profile files the main step wrote, if any.
 func Post(ctx context.Context, d Deps) error {
 	out := runner.New(d.Getenv, d.Stdout, d.Rand)
 	out.Debugf("federate %s: post step", d.Version)
+	removedFiles := removeAWSFiles(d.Getenv, out)
 	token := secret.New(d.Getenv("STATE_" + mapping.StateVaultToken))
 	if token.IsZero() {
-		out.Infof("federate: nothing to clean up; credentials expire on their own")
+		if !removedFiles {
+			out.Infof("federate: nothing to clean up; credentials expire on their own")
+		}
 		return nil
 	}
 	out.Mask(token)

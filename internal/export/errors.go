@@ -7,6 +7,7 @@ const (
 	kindEnv    = "env var"
 	kindOutput = "output"
 	kindState  = "state"
+	kindFile   = "file"
 )
 
 // NameError is a name that cannot be exported as Kind. It is the one error

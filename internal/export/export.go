@@ -59,6 +59,7 @@ type Set struct {
 	state   []Var
 	masks   []secret.String
 	summary []string
+	files   []File
 }
 
 // Env adds an env var. The name must be one later steps can use and the

@@ -9,9 +9,14 @@ import (
 )
 
 // Commit hands the whole export set to the runner: every mask first, then
-// GITHUB_ENV, GITHUB_OUTPUT and GITHUB_STATE, then the job summary.
-// Everything is rendered and every file opened and locked before the first
-// byte is written, and a failed write blanks out what this commit wrote, so
+// the files (profile files, a program copy), then GITHUB_ENV, GITHUB_OUTPUT
+// and GITHUB_STATE, then the job summary. The files come before the
+// variables that point at them, and a failure at any point removes every
+// file and directory this commit created.
+//
+// Every entry is rendered before the first file is written, and every file
+// command opened and locked before its first byte is written; a failed
+// write blanks out what this commit wrote to the file commands, so
 // a missing file, a full disk or a hostile value leaves nothing a later
 // step would read: a failed step must not hand credentials to later
 // `if: always()` steps. Other processes may append to the same files at the
@@ -32,6 +37,19 @@ func (r *Runner) Commit(set *export.Set) error {
 	if err != nil {
 		return err
 	}
+	made, err := writeFiles(set.Files())
+	if err != nil {
+		return errors.Join(err, made.remove())
+	}
+	if err := r.commitCommands(env, outputs, state); err != nil {
+		return errors.Join(err, made.remove())
+	}
+	r.summary(set.SummaryLines())
+	return nil
+}
+
+// commitCommands writes the rendered file commands, all or nothing.
+func (r *Runner) commitCommands(env, outputs, state string) error {
 	files := sameFileOnce([]*pending{
 		{name: "GITHUB_ENV", path: r.getenv("GITHUB_ENV"), text: env},
 		{name: "GITHUB_OUTPUT", path: r.getenv("GITHUB_OUTPUT"), text: outputs},
@@ -52,7 +70,6 @@ func (r *Runner) Commit(set *export.Set) error {
 			return errors.Join(err, undo(files))
 		}
 	}
-	r.summary(set.SummaryLines())
 	return nil
 }
 

@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// WriteError reports a file command that could not be written. It names
+// WriteError reports a file command, or a file, that could not be written. It names
 // the variable, never the value.
 type WriteError struct {
-	File   string // GITHUB_ENV, GITHUB_OUTPUT or GITHUB_STATE
+	File   string // GITHUB_ENV, GITHUB_OUTPUT, GITHUB_STATE, or the path of a file
 	Name   string
 	Reason string
 }

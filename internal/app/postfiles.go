@@ -1,0 +1,25 @@
+package app
+
+import "github.com/federate-action/federate/internal/runner"
+
+// StateAWSFilesDir is the GITHUB_STATE name under which the main step
+// saves the directory of its AWS profile files (the path inside the step),
+// for the post step to delete.
+const StateAWSFilesDir = "aws-files-dir"
+
+// removeAWSFiles deletes the directory of AWS profile files the main step
+// saved in GITHUB_STATE, and reports whether there was one. The files hold
+// credentials: they must not outlive the job on a self-hosted runner. A
+// failure is a warning; the credentials in them expire on their own.
+func removeAWSFiles(getenv func(string) string, out *runner.Runner) bool {
+	dir := getenv("STATE_" + StateAWSFilesDir)
+	if dir == "" {
+		return false
+	}
+	if err := runner.RemoveFilesDir(dir, getenv("RUNNER_TEMP")); err != nil {
+		out.Warningf("could not delete the AWS profile files: %v; the credentials in them expire on their own", err)
+		return true
+	}
+	out.Infof("federate: deleted the AWS profile files in %s", dir)
+	return true
+}

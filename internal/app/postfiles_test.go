@@ -1,0 +1,56 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/federate-action/federate/internal/app"
+)
+
+func TestPost_DeletesTheAWSFiles(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		dir         func(temp string) string
+		wantGone    bool
+		wantMessage string
+	}{
+		{"files_dir_is_deleted", func(temp string) string { return filepath.Join(temp, "federate-0a1b2c3d") },
+			true, "deleted the AWS profile files"},
+		{"dir_outside_runner_temp_is_only_warned_about", func(string) string { return "" },
+			false, "::warning::could not delete the AWS profile files"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			temp := t.TempDir()
+			dir := tt.dir(temp)
+			if dir == "" {
+				dir = filepath.Join(t.TempDir(), "federate-0a1b2c3d")
+			}
+			require.NoError(t, os.Mkdir(dir, 0o700))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "credentials"), []byte("k"), 0o600))
+			env := map[string]string{"RUNNER_TEMP": temp, "STATE_" + app.StateAWSFilesDir: dir}
+			var stdout bytes.Buffer
+
+			err := app.Post(context.Background(), app.Deps{
+				Getenv: func(k string) string { return env[k] }, Stdout: &stdout, Now: time.Now, Rand: rand.Reader,
+			})
+			require.NoError(t, err, "a cleanup never fails the job")
+			assert.Contains(t, stdout.String(), tt.wantMessage)
+			if tt.wantGone {
+				assert.NoDirExists(t, dir)
+			} else {
+				assert.DirExists(t, dir)
+			}
+		})
+	}
+}
