@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/federate-action/federate/internal/awsnames"
 	"github.com/federate-action/federate/internal/inputs"
 )
 
@@ -35,13 +36,9 @@ type AWSPlan struct {
 	AllowedAccountIDs    []string // empty: any account
 }
 
-// Shapes from the STS and IAM API models (see the inputs' docs in action.yml).
+// Shapes from the STS and IAM API models (see the inputs' docs in action.yml);
+// the names' shapes are in awsnames.
 var (
-	regionPattern      = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
-	accountPattern     = regexp.MustCompile(`^[0-9]{12}$`)
-	roleARNPattern     = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::([0-9]{12}):role/(.+)$`)
-	roleNamePattern    = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
-	sessionPattern     = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 	policyARNPattern   = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(aws|[0-9]{12}):policy/[\w+=,.@/-]+$`)
 	maxInlinePolicy    = 2048 // characters, packed; STS refuses more
 	maxManagedPolicies = 10
@@ -56,8 +53,8 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 	if p.Region == "" {
 		return nil, &inputs.Error{Input: "aws-region", Hint: "set the region to call STS in, for example us-east-1"}
 	}
-	if !regionPattern.MatchString(p.Region) {
-		return nil, &inputs.Error{Input: "aws-region", Value: p.Region, Hint: "use a region code such as us-east-1, cn-north-1 or us-gov-west-1"}
+	if !awsnames.ValidRegion(p.Region) {
+		return nil, &inputs.Error{Input: "aws-region", Value: p.Region, Hint: awsnames.RegionHint}
 	}
 	p.Partition = PartitionOf(p.Region)
 
@@ -75,9 +72,9 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 	if p.SessionName = r.String("role-session-name"); p.SessionName == "" {
 		p.SessionName = defaultSessionName
 	}
-	if !sessionPattern.MatchString(p.SessionName) {
+	if !awsnames.ValidSessionName(p.SessionName) {
 		return nil, &inputs.Error{Input: "role-session-name", Value: p.SessionName,
-			Hint: "use 2 to 64 characters from letters, digits and _+=,.@-"}
+			Hint: awsnames.SessionHint}
 	}
 	seconds, err := r.Int("role-duration-seconds", defaultDuration, 900, 43200)
 	if err != nil {
@@ -113,60 +110,41 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 	return p, nil
 }
 
-// partitionPrefixes maps region prefixes to partitions other than "aws".
-// Longest prefixes first: us-isob- must not be read as us-iso-.
-var partitionPrefixes = []struct{ prefix, partition string }{
-	{"us-isob-", "aws-iso-b"},
-	{"us-isof-", "aws-iso-f"},
-	{"us-iso-", "aws-iso"},
-	{"eu-isoe-", "aws-iso-e"},
-	{"us-gov-", "aws-us-gov"},
-	{"eusc-", "aws-eusc"},
-	{"cn-", "aws-cn"},
-}
-
 // PartitionOf returns the AWS partition a region belongs to.
-func PartitionOf(region string) string {
-	for _, p := range partitionPrefixes {
-		if strings.HasPrefix(region, p.prefix) {
-			return p.partition
-		}
-	}
-	return "aws"
-}
+func PartitionOf(region string) string { return awsnames.PartitionOf(region) }
 
 // roleARN accepts a full role ARN, or a bare role name (optionally with a
 // path) together with aws-account-id. configure-aws-credentials cannot take
 // a bare name with OIDC at all.
 func roleARN(role, account, partition string) (arn, accountID string, err error) {
-	if account != "" && !accountPattern.MatchString(account) {
-		return "", "", &inputs.Error{Input: "aws-account-id", Value: account, Hint: "use the 12-digit account id"}
+	if account != "" && !awsnames.ValidAccount(account) {
+		return "", "", &inputs.Error{Input: "aws-account-id", Value: account, Hint: awsnames.AccountHint}
 	}
-	if !strings.HasPrefix(role, "arn:") {
+	if !awsnames.IsARN(role) {
 		if account == "" {
 			return "", "", &inputs.Error{Input: "aws-account-id",
 				Hint: fmt.Sprintf("role-to-assume %q is a bare role name: set aws-account-id too, or give the full role ARN", role)}
 		}
-		if !roleNamePattern.MatchString(role) || len(role) > 512 {
+		if !awsnames.ValidRoleName(role) {
 			return "", "", &inputs.Error{Input: "role-to-assume", Value: role,
 				Hint: "use a role name (letters, digits and _+=,.@-, optionally path/name) or a role ARN"}
 		}
-		return fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, role), account, nil
+		return awsnames.BuildRoleARN(partition, account, role), account, nil
 	}
-	m := roleARNPattern.FindStringSubmatch(role)
-	if m == nil || len(role) > 2048 || !roleNamePattern.MatchString(m[3]) {
+	parsed, ok := awsnames.ParseRoleARN(role)
+	if !ok {
 		return "", "", &inputs.Error{Input: "role-to-assume", Value: role,
 			Hint: "use arn:PARTITION:iam::ACCOUNT_ID:role/NAME (or a bare role name with aws-account-id)"}
 	}
-	if m[1] != partition {
+	if parsed.Partition != partition {
 		return "", "", &inputs.Error{Input: "role-to-assume", Value: role,
-			Hint: fmt.Sprintf("the role is in partition %s but aws-region is in %s: use a region of the role's partition", m[1], partition)}
+			Hint: fmt.Sprintf("the role is in partition %s but aws-region is in %s: use a region of the role's partition", parsed.Partition, partition)}
 	}
-	if account != "" && account != m[2] {
+	if account != "" && account != parsed.Account {
 		return "", "", &inputs.Error{Input: "aws-account-id", Value: account,
-			Hint: fmt.Sprintf("role-to-assume names account %s: drop aws-account-id or make them agree", m[2])}
+			Hint: fmt.Sprintf("role-to-assume names account %s: drop aws-account-id or make them agree", parsed.Account)}
 	}
-	return role, m[2], nil
+	return role, parsed.Account, nil
 }
 
 // inlinePolicy checks the policy is a JSON object and removes white space,
@@ -219,7 +197,7 @@ func isLoopback(host string) bool {
 // it before any call: a role outside the list is refused without asking STS.
 func allowedAccounts(ids []string, roleAccount string) ([]string, error) {
 	for _, id := range ids {
-		if !accountPattern.MatchString(id) {
+		if !awsnames.ValidAccount(id) {
 			return nil, &inputs.Error{Input: "allowed-account-ids", Value: id, Hint: "use 12-digit account ids separated by commas"}
 		}
 	}
