@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/federate-action/federate/internal/awsnames"
+	"github.com/federate-action/federate/internal/awsprofiles"
 	"github.com/federate-action/federate/internal/inputs"
 )
 
@@ -33,7 +34,28 @@ type AWSPlan struct {
 	OutputCredentials    bool
 	OutputEnvCredentials bool
 	MaskAccountID        bool
-	AllowedAccountIDs    []string // empty: any account
+	AllowedAccountIDs    []string // empty: any account, role-to-assume's and every profile's
+
+	// Profiles are aws-profiles' roles, each source before the profiles
+	// chained from it. With profiles, RoleARN may be empty: no role for
+	// the AWS_* env vars.
+	Profiles []awsprofiles.Profile
+
+	RoleChaining     bool   // assume RoleARN with sts:AssumeRole using the environment's credentials
+	ExternalID       string // role-external-id, only with RoleChaining
+	ProfileName      string // aws-profile: RoleARN's credentials go to this profile
+	OverwriteProfile bool   // accepted for compatibility: the files are always new
+	UnsetCurrent     bool   // clear the AWS_* env vars an earlier step set
+	UseExisting      bool   // keep valid credentials from the environment instead of assuming RoleARN
+	Refresh          bool   // credential_process profiles instead of static keys
+
+	// TempDir is RUNNER_TEMP as the step sees it, and HostTempDir as later
+	// steps see it (the runner-temp input); both set only when files are
+	// needed (FilesNeeded). FilesDir and HostFilesDir are the step's own
+	// directory in them, set by SetFilesDir once the caller has drawn the
+	// random suffix (the plan does no I/O, so it draws nothing).
+	TempDir, HostTempDir   string
+	FilesDir, HostFilesDir string
 }
 
 // Shapes from the STS and IAM API models (see the inputs' docs in action.yml);
@@ -45,22 +67,56 @@ var (
 )
 
 func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
-	role := r.String("role-to-assume")
-	if role == "" {
+	role, profilesText := r.String("role-to-assume"), r.Raw("aws-profiles")
+	if role == "" && strings.TrimSpace(profilesText) == "" {
 		return nil, unusedInputs(r, awsInputs, "role-to-assume", "${{ vars.AWS_ROLE_ARN }}")
 	}
+	if role == "" {
+		// Only aws-profiles: the inputs that shape role-to-assume's
+		// credentials would do nothing.
+		if err := unusedInputs(r, roleInputs, "role-to-assume", "${{ vars.AWS_ROLE_ARN }}"); err != nil {
+			return nil, err
+		}
+	}
 	p := &AWSPlan{Region: r.String("aws-region")}
-	if p.Region == "" {
+	switch {
+	case p.Region == "" && role != "":
 		return nil, &inputs.Error{Input: "aws-region", Hint: "set the region to call STS in, for example us-east-1"}
-	}
-	if !awsnames.ValidRegion(p.Region) {
+	case p.Region != "" && !awsnames.ValidRegion(p.Region):
 		return nil, &inputs.Error{Input: "aws-region", Value: p.Region, Hint: awsnames.RegionHint}
+	case p.Region != "":
+		p.Partition = PartitionOf(p.Region)
 	}
-	p.Partition = PartitionOf(p.Region)
 
 	var err error
-	if p.RoleARN, p.AccountID, err = roleARN(role, r.String("aws-account-id"), p.Partition); err != nil {
+	if role != "" {
+		if p.RoleARN, p.AccountID, err = roleARN(role, r.String("aws-account-id"), p.Partition); err != nil {
+			return nil, err
+		}
+	}
+	if p.SessionName = r.String("role-session-name"); p.SessionName == "" {
+		p.SessionName = defaultSessionName
+	}
+	if !awsnames.ValidSessionName(p.SessionName) {
+		return nil, &inputs.Error{Input: "role-session-name", Value: p.SessionName, Hint: awsnames.SessionHint}
+	}
+	seconds, err := r.Int("role-duration-seconds", defaultDuration, awsnames.MinDurationSeconds, awsnames.MaxDurationSeconds)
+	if err != nil {
 		return nil, err
+	}
+	p.Duration = time.Duration(seconds) * time.Second
+	if p.Profiles, err = awsprofiles.Parse(profilesText, awsprofiles.Defaults{
+		Region: p.Region, SessionName: p.SessionName, Duration: p.Duration}); err != nil {
+		return nil, err
+	}
+	if role == "" && len(p.Profiles) == 0 {
+		return nil, &inputs.Error{Input: "aws-profiles", Value: strings.TrimSpace(profilesText),
+			Hint: "it holds only comments and blank lines, and role-to-assume is empty: add a profile line (NAME ROLE [key=value ...]), or set role-to-assume"}
+	}
+	if p.Partition == "" {
+		// No aws-region: every profile named its own; the first one's
+		// partition picks the default audience.
+		p.Partition = p.Profiles[0].Partition
 	}
 	p.Audience = r.String("audience")
 	if p.Audience == "" {
@@ -69,18 +125,6 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 			p.Audience = defaultAudienceChina
 		}
 	}
-	if p.SessionName = r.String("role-session-name"); p.SessionName == "" {
-		p.SessionName = defaultSessionName
-	}
-	if !awsnames.ValidSessionName(p.SessionName) {
-		return nil, &inputs.Error{Input: "role-session-name", Value: p.SessionName,
-			Hint: awsnames.SessionHint}
-	}
-	seconds, err := r.Int("role-duration-seconds", defaultDuration, 900, 43200)
-	if err != nil {
-		return nil, err
-	}
-	p.Duration = time.Duration(seconds) * time.Second
 	if p.InlinePolicy, err = inlinePolicy(r.String("inline-session-policy")); err != nil {
 		return nil, err
 	}
@@ -98,13 +142,16 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 	if p.OutputCredentials, err = r.Bool("output-credentials", false); err != nil {
 		return nil, err
 	}
-	if p.OutputEnvCredentials, err = r.Bool("output-env-credentials", true); err != nil {
+	if err := roleOptions(r, p); err != nil {
 		return nil, err
 	}
 	if p.MaskAccountID, err = r.Bool("mask-aws-account-id", false); err != nil {
 		return nil, err
 	}
-	if p.AllowedAccountIDs, err = allowedAccounts(r.List("allowed-account-ids"), p.AccountID); err != nil {
+	if p.AllowedAccountIDs, err = allowedAccounts(r.List("allowed-account-ids"), p.AccountID, p.Profiles); err != nil {
+		return nil, err
+	}
+	if err := filesDirs(r, p); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -195,15 +242,31 @@ func isLoopback(host string) bool {
 
 // allowedAccounts checks the list's shape, and the role's account against
 // it before any call: a role outside the list is refused without asking STS.
-func allowedAccounts(ids []string, roleAccount string) ([]string, error) {
+func allowedAccounts(ids []string, roleAccount string, profiles []awsprofiles.Profile) ([]string, error) {
 	for _, id := range ids {
 		if !awsnames.ValidAccount(id) {
 			return nil, &inputs.Error{Input: "allowed-account-ids", Value: id, Hint: "use 12-digit account ids separated by commas"}
 		}
 	}
-	if len(ids) > 0 && !slices.Contains(ids, roleAccount) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if roleAccount != "" && !slices.Contains(ids, roleAccount) {
 		return nil, &inputs.Error{Input: "allowed-account-ids", Value: strings.Join(ids, ","),
 			Hint: fmt.Sprintf("role-to-assume is in account %s, which is not in the list: add it or assume another role", roleAccount)}
 	}
+	for _, p := range profiles {
+		if !slices.Contains(ids, p.AccountID) {
+			return nil, &inputs.Error{Input: "allowed-account-ids", Value: strings.Join(ids, ","),
+				Hint: fmt.Sprintf("profile %s (aws-profiles line %d) is in account %s, which is not in the list: add it or remove the profile", p.Name, p.Line, p.AccountID)}
+		}
+	}
 	return ids, nil
+}
+
+// needsIDToken reports whether the AWS side asks for an ID token: every
+// aws-profiles chain starts with one, and so does role-to-assume unless it
+// is chained from the environment's credentials.
+func (a *AWSPlan) needsIDToken() bool {
+	return len(a.Profiles) > 0 || (a.RoleARN != "" && !a.RoleChaining)
 }
