@@ -51,7 +51,7 @@ func roleOptions(r *inputs.Reader, p *AWSPlan) error {
 		return &inputs.Error{Input: "unset-current-credentials", Value: "true",
 			Hint: "use-existing-credentials keeps the credentials this would clear: set only one of them"}
 	}
-	return nil
+	return chainSource(r, p)
 }
 
 func profileName(r *inputs.Reader, p *AWSPlan) error {
@@ -106,7 +106,13 @@ func chaining(r *inputs.Reader, p *AWSPlan) error {
 		return &inputs.Error{Input: "use-existing-credentials", Value: "true",
 			Hint: "role-chaining starts from the credentials in the environment, which this would keep instead of assuming role-to-assume: set only one of them"}
 	}
-	if r.Env("AWS_ACCESS_KEY_ID") == "" || r.Env("AWS_SECRET_ACCESS_KEY") == "" {
+	return nil
+}
+
+// chainSource checks, after every input, that the credentials role-chaining
+// starts from are there.
+func chainSource(r *inputs.Reader, p *AWSPlan) error {
+	if p.RoleChaining && (r.Env("AWS_ACCESS_KEY_ID") == "" || r.Env("AWS_SECRET_ACCESS_KEY") == "") {
 		return &inputs.Error{Input: "role-chaining", Value: "true",
 			Hint: "it assumes role-to-assume with the AWS credentials already in the environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set: run a step that exports them first (federate does, with output-env-credentials), or set role-chaining: false"}
 	}
