@@ -117,7 +117,8 @@ func TestActionInputs_OfASideThatIsOffAreRefused(t *testing.T) {
 	require.NoError(t, build(withActionDefaults(t, awsOnly)), "an AWS-only step with every default")
 	require.NoError(t, build(withActionDefaults(t, vaultOnly)), "a Vault-only step with every default")
 
-	shared := map[string]bool{"role-to-assume": true, "vault-url": true, "action-timeout-s": true, "web-identity-token-file": true}
+	shared := map[string]bool{"role-to-assume": true, "vault-url": true, "action-timeout-s": true, "web-identity-token-file": true,
+		"aws-profiles": true, "http-proxy": true, "no-proxy": true, "runner-temp": true}
 	for name := range readMetadata(t).Inputs {
 		if shared[name] {
 			continue

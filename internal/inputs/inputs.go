@@ -25,6 +25,12 @@ func New(getenv func(string) string) *Reader {
 // `role-to-assume` as INPUT_ROLE-TO-ASSUME, hyphens kept.
 func (r *Reader) String(name string) string { return r.gha.GetInput(name) }
 
+// Raw returns the input exactly as the runner passed it, untrimmed, for
+// inputs whose errors give a line and column: trimming would move them.
+func (r *Reader) Raw(name string) string {
+	return r.getenv("INPUT_" + strings.ToUpper(strings.ReplaceAll(name, " ", "_")))
+}
+
 // Env returns a variable the runner sets for every step
 // (ACTIONS_ID_TOKEN_REQUEST_URL, GITHUB_WORKSPACE, ...).
 func (r *Reader) Env(name string) string { return r.getenv(name) }

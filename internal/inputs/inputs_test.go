@@ -93,3 +93,12 @@ func TestError_ShowsAValueShortened(t *testing.T) {
 		})
 	}
 }
+
+func TestReader_RawKeepsLeadingLinesAndSpaces(t *testing.T) {
+	t.Parallel()
+	r := inputs.New(func(k string) string {
+		return map[string]string{"INPUT_AWS-PROFILES": "\n  prod r\n"}[k]
+	})
+	assert.Equal(t, "\n  prod r\n", r.Raw("aws-profiles"))
+	assert.Equal(t, "prod r", r.String("aws-profiles"))
+}

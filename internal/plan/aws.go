@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/federate-action/federate/internal/awsnames"
+	"github.com/federate-action/federate/internal/awsprofiles"
 	"github.com/federate-action/federate/internal/inputs"
 )
 
@@ -32,38 +34,89 @@ type AWSPlan struct {
 	OutputCredentials    bool
 	OutputEnvCredentials bool
 	MaskAccountID        bool
-	AllowedAccountIDs    []string // empty: any account
+	AllowedAccountIDs    []string // empty: any account, role-to-assume's and every profile's
+
+	// Profiles are aws-profiles' roles, each source before the profiles
+	// chained from it. With profiles, RoleARN may be empty: no role for
+	// the AWS_* env vars.
+	Profiles []awsprofiles.Profile
+
+	RoleChaining     bool   // assume RoleARN with sts:AssumeRole using the environment's credentials
+	ExternalID       string // role-external-id, only with RoleChaining
+	ProfileName      string // aws-profile: RoleARN's credentials go to this profile
+	OverwriteProfile bool   // accepted for compatibility: the files are always new
+	UnsetCurrent     bool   // clear the AWS_* env vars an earlier step set
+	UseExisting      bool   // keep valid credentials from the environment instead of assuming RoleARN
+	Refresh          bool   // credential_process profiles instead of static keys
+
+	// TempDir is RUNNER_TEMP as the step sees it, and HostTempDir as later
+	// steps see it (the runner-temp input); both set only when files are
+	// needed (FilesNeeded). FilesDir and HostFilesDir are the step's own
+	// directory in them, set by SetFilesDir once the caller has drawn the
+	// random suffix (the plan does no I/O, so it draws nothing).
+	TempDir, HostTempDir   string
+	FilesDir, HostFilesDir string
 }
 
-// Shapes from the STS and IAM API models (see the inputs' docs in action.yml).
+// Shapes from the STS and IAM API models (see the inputs' docs in action.yml);
+// the names' shapes are in awsnames.
 var (
-	regionPattern      = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
-	accountPattern     = regexp.MustCompile(`^[0-9]{12}$`)
-	roleARNPattern     = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::([0-9]{12}):role/(.+)$`)
-	roleNamePattern    = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
-	sessionPattern     = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 	policyARNPattern   = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(aws|[0-9]{12}):policy/[\w+=,.@/-]+$`)
 	maxInlinePolicy    = 2048 // characters, packed; STS refuses more
 	maxManagedPolicies = 10
 )
 
 func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
-	role := r.String("role-to-assume")
-	if role == "" {
+	role, profilesText := r.String("role-to-assume"), r.Raw("aws-profiles")
+	if role == "" && strings.TrimSpace(profilesText) == "" {
 		return nil, unusedInputs(r, awsInputs, "role-to-assume", "${{ vars.AWS_ROLE_ARN }}")
 	}
+	if role == "" {
+		// Only aws-profiles: the inputs that shape role-to-assume's
+		// credentials would do nothing.
+		if err := unusedInputs(r, roleInputs, "role-to-assume", "${{ vars.AWS_ROLE_ARN }}"); err != nil {
+			return nil, err
+		}
+	}
 	p := &AWSPlan{Region: r.String("aws-region")}
-	if p.Region == "" {
+	switch {
+	case p.Region == "" && role != "":
 		return nil, &inputs.Error{Input: "aws-region", Hint: "set the region to call STS in, for example us-east-1"}
+	case p.Region != "" && !awsnames.ValidRegion(p.Region):
+		return nil, &inputs.Error{Input: "aws-region", Value: p.Region, Hint: awsnames.RegionHint}
+	case p.Region != "":
+		p.Partition = PartitionOf(p.Region)
 	}
-	if !regionPattern.MatchString(p.Region) {
-		return nil, &inputs.Error{Input: "aws-region", Value: p.Region, Hint: "use a region code such as us-east-1, cn-north-1 or us-gov-west-1"}
-	}
-	p.Partition = PartitionOf(p.Region)
 
 	var err error
-	if p.RoleARN, p.AccountID, err = roleARN(role, r.String("aws-account-id"), p.Partition); err != nil {
+	if role != "" {
+		if p.RoleARN, p.AccountID, err = roleARN(role, r.String("aws-account-id"), p.Partition); err != nil {
+			return nil, err
+		}
+	}
+	if p.SessionName = r.String("role-session-name"); p.SessionName == "" {
+		p.SessionName = defaultSessionName
+	}
+	if !awsnames.ValidSessionName(p.SessionName) {
+		return nil, &inputs.Error{Input: "role-session-name", Value: p.SessionName, Hint: awsnames.SessionHint}
+	}
+	seconds, err := r.Int("role-duration-seconds", defaultDuration, awsnames.MinDurationSeconds, awsnames.MaxDurationSeconds)
+	if err != nil {
 		return nil, err
+	}
+	p.Duration = time.Duration(seconds) * time.Second
+	if p.Profiles, err = awsprofiles.Parse(profilesText, awsprofiles.Defaults{
+		Region: p.Region, SessionName: p.SessionName, Duration: p.Duration}); err != nil {
+		return nil, err
+	}
+	if role == "" && len(p.Profiles) == 0 {
+		return nil, &inputs.Error{Input: "aws-profiles", Value: strings.TrimSpace(profilesText),
+			Hint: "it holds only comments and blank lines, and role-to-assume is empty: add a profile line (NAME ROLE [key=value ...]), or set role-to-assume"}
+	}
+	if p.Partition == "" {
+		// No aws-region: every profile named its own; the first one's
+		// partition picks the default audience.
+		p.Partition = p.Profiles[0].Partition
 	}
 	p.Audience = r.String("audience")
 	if p.Audience == "" {
@@ -72,18 +125,6 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 			p.Audience = defaultAudienceChina
 		}
 	}
-	if p.SessionName = r.String("role-session-name"); p.SessionName == "" {
-		p.SessionName = defaultSessionName
-	}
-	if !sessionPattern.MatchString(p.SessionName) {
-		return nil, &inputs.Error{Input: "role-session-name", Value: p.SessionName,
-			Hint: "use 2 to 64 characters from letters, digits and _+=,.@-"}
-	}
-	seconds, err := r.Int("role-duration-seconds", defaultDuration, 900, 43200)
-	if err != nil {
-		return nil, err
-	}
-	p.Duration = time.Duration(seconds) * time.Second
 	if p.InlinePolicy, err = inlinePolicy(r.String("inline-session-policy")); err != nil {
 		return nil, err
 	}
@@ -101,72 +142,56 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 	if p.OutputCredentials, err = r.Bool("output-credentials", false); err != nil {
 		return nil, err
 	}
-	if p.OutputEnvCredentials, err = r.Bool("output-env-credentials", true); err != nil {
+	if err := roleOptions(r, p); err != nil {
 		return nil, err
 	}
 	if p.MaskAccountID, err = r.Bool("mask-aws-account-id", false); err != nil {
 		return nil, err
 	}
-	if p.AllowedAccountIDs, err = allowedAccounts(r.List("allowed-account-ids"), p.AccountID); err != nil {
+	if p.AllowedAccountIDs, err = allowedAccounts(r.List("allowed-account-ids"), p.AccountID, p.Profiles); err != nil {
+		return nil, err
+	}
+	if err := filesDirs(r, p); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// partitionPrefixes maps region prefixes to partitions other than "aws".
-// Longest prefixes first: us-isob- must not be read as us-iso-.
-var partitionPrefixes = []struct{ prefix, partition string }{
-	{"us-isob-", "aws-iso-b"},
-	{"us-isof-", "aws-iso-f"},
-	{"us-iso-", "aws-iso"},
-	{"eu-isoe-", "aws-iso-e"},
-	{"us-gov-", "aws-us-gov"},
-	{"eusc-", "aws-eusc"},
-	{"cn-", "aws-cn"},
-}
-
 // PartitionOf returns the AWS partition a region belongs to.
-func PartitionOf(region string) string {
-	for _, p := range partitionPrefixes {
-		if strings.HasPrefix(region, p.prefix) {
-			return p.partition
-		}
-	}
-	return "aws"
-}
+func PartitionOf(region string) string { return awsnames.PartitionOf(region) }
 
 // roleARN accepts a full role ARN, or a bare role name (optionally with a
 // path) together with aws-account-id. configure-aws-credentials cannot take
 // a bare name with OIDC at all.
 func roleARN(role, account, partition string) (arn, accountID string, err error) {
-	if account != "" && !accountPattern.MatchString(account) {
-		return "", "", &inputs.Error{Input: "aws-account-id", Value: account, Hint: "use the 12-digit account id"}
+	if account != "" && !awsnames.ValidAccount(account) {
+		return "", "", &inputs.Error{Input: "aws-account-id", Value: account, Hint: awsnames.AccountHint}
 	}
-	if !strings.HasPrefix(role, "arn:") {
+	if !awsnames.IsARN(role) {
 		if account == "" {
 			return "", "", &inputs.Error{Input: "aws-account-id",
 				Hint: fmt.Sprintf("role-to-assume %q is a bare role name: set aws-account-id too, or give the full role ARN", role)}
 		}
-		if !roleNamePattern.MatchString(role) || len(role) > 512 {
+		if !awsnames.ValidRoleName(role) {
 			return "", "", &inputs.Error{Input: "role-to-assume", Value: role,
 				Hint: "use a role name (letters, digits and _+=,.@-, optionally path/name) or a role ARN"}
 		}
-		return fmt.Sprintf("arn:%s:iam::%s:role/%s", partition, account, role), account, nil
+		return awsnames.BuildRoleARN(partition, account, role), account, nil
 	}
-	m := roleARNPattern.FindStringSubmatch(role)
-	if m == nil || len(role) > 2048 || !roleNamePattern.MatchString(m[3]) {
+	parsed, ok := awsnames.ParseRoleARN(role)
+	if !ok {
 		return "", "", &inputs.Error{Input: "role-to-assume", Value: role,
 			Hint: "use arn:PARTITION:iam::ACCOUNT_ID:role/NAME (or a bare role name with aws-account-id)"}
 	}
-	if m[1] != partition {
+	if parsed.Partition != partition {
 		return "", "", &inputs.Error{Input: "role-to-assume", Value: role,
-			Hint: fmt.Sprintf("the role is in partition %s but aws-region is in %s: use a region of the role's partition", m[1], partition)}
+			Hint: fmt.Sprintf("the role is in partition %s but aws-region is in %s: use a region of the role's partition", parsed.Partition, partition)}
 	}
-	if account != "" && account != m[2] {
+	if account != "" && account != parsed.Account {
 		return "", "", &inputs.Error{Input: "aws-account-id", Value: account,
-			Hint: fmt.Sprintf("role-to-assume names account %s: drop aws-account-id or make them agree", m[2])}
+			Hint: fmt.Sprintf("role-to-assume names account %s: drop aws-account-id or make them agree", parsed.Account)}
 	}
-	return role, m[2], nil
+	return role, parsed.Account, nil
 }
 
 // inlinePolicy checks the policy is a JSON object and removes white space,
@@ -217,15 +242,31 @@ func isLoopback(host string) bool {
 
 // allowedAccounts checks the list's shape, and the role's account against
 // it before any call: a role outside the list is refused without asking STS.
-func allowedAccounts(ids []string, roleAccount string) ([]string, error) {
+func allowedAccounts(ids []string, roleAccount string, profiles []awsprofiles.Profile) ([]string, error) {
 	for _, id := range ids {
-		if !accountPattern.MatchString(id) {
+		if !awsnames.ValidAccount(id) {
 			return nil, &inputs.Error{Input: "allowed-account-ids", Value: id, Hint: "use 12-digit account ids separated by commas"}
 		}
 	}
-	if len(ids) > 0 && !slices.Contains(ids, roleAccount) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if roleAccount != "" && !slices.Contains(ids, roleAccount) {
 		return nil, &inputs.Error{Input: "allowed-account-ids", Value: strings.Join(ids, ","),
 			Hint: fmt.Sprintf("role-to-assume is in account %s, which is not in the list: add it or assume another role", roleAccount)}
 	}
+	for _, p := range profiles {
+		if !slices.Contains(ids, p.AccountID) {
+			return nil, &inputs.Error{Input: "allowed-account-ids", Value: strings.Join(ids, ","),
+				Hint: fmt.Sprintf("profile %s (aws-profiles line %d) is in account %s, which is not in the list: add it or remove the profile", p.Name, p.Line, p.AccountID)}
+		}
+	}
 	return ids, nil
+}
+
+// needsIDToken reports whether the AWS side asks for an ID token: every
+// aws-profiles chain starts with one, and so does role-to-assume unless it
+// is chained from the environment's credentials.
+func (a *AWSPlan) needsIDToken() bool {
+	return len(a.Profiles) > 0 || (a.RoleARN != "" && !a.RoleChaining)
 }

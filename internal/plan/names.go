@@ -63,14 +63,58 @@ func (a *AWSPlan) Env() []AWSName {
 	return slices.Clone(awsEnv)
 }
 
-// Outputs lists the step outputs the AWS side sets; the run sets exactly
-// these.
+// Outputs lists the step outputs the AWS side sets for role-to-assume;
+// the run sets exactly these (none without role-to-assume).
 func (a *AWSPlan) Outputs() []AWSName {
+	if a.RoleARN == "" {
+		return nil
+	}
 	names := slices.Clone(awsIdentityOutputs)
 	if a.OutputCredentials {
 		names = append(names, awsCredentialOutputs...)
 	}
 	return names
+}
+
+// Names the profile files add.
+const (
+	EnvConfigFile      = "AWS_CONFIG_FILE"
+	EnvCredentialsFile = "AWS_SHARED_CREDENTIALS_FILE"
+	EnvProfile         = "AWS_PROFILE"
+	OutputProfiles     = "aws-profiles"
+)
+
+// FileEnvNames lists the env vars that point later steps at the profile
+// files: both files' paths, and AWS_PROFILE when role-to-assume's
+// credentials go to aws-profile and output-env-credentials is true (as
+// configure-aws-credentials exports it).
+func (a *AWSPlan) FileEnvNames() []string {
+	if !a.FilesNeeded() {
+		return nil
+	}
+	names := []string{EnvConfigFile, EnvCredentialsFile}
+	if a.ProfileName != "" && a.OutputEnvCredentials {
+		names = append(names, EnvProfile)
+	}
+	return names
+}
+
+// UnsetEnvNames lists the env vars unset-current-credentials clears (sets
+// empty), as configure-aws-credentials does; those the run also exports
+// are exported instead.
+func (a *AWSPlan) UnsetEnvNames() []string {
+	if !a.UnsetCurrent {
+		return nil
+	}
+	return namesOf(awsEnv)
+}
+
+// ProfileOutputNames lists the outputs aws-profiles adds.
+func (a *AWSPlan) ProfileOutputNames() []string {
+	if len(a.Profiles) == 0 {
+		return nil
+	}
+	return []string{OutputProfiles}
 }
 
 // EnvNames are the names of Env.
@@ -101,6 +145,14 @@ func checkNames(p Plan) error {
 		}
 		for _, name := range p.AWS.OutputNames() {
 			_ = set.Output(name, blank, "role-to-assume")
+		}
+		// The AWS side's own overlaps (unset names it also exports) are
+		// the run's to settle: the first use of a name wins here.
+		for _, name := range append(p.AWS.FileEnvNames(), p.AWS.UnsetEnvNames()...) {
+			_ = set.Env(name, blank, "role-to-assume")
+		}
+		for _, name := range p.AWS.ProfileOutputNames() {
+			_ = set.Output(name, blank, "aws-profiles")
 		}
 	}
 	v := p.Vault

@@ -16,6 +16,7 @@ type Plan struct {
 	AWS     *AWSPlan   // nil when no role is to be assumed
 	Vault   *VaultPlan // nil when vault-url is not set
 	Timeout time.Duration
+	Proxy   Proxy // for every request: token service, STS, Vault
 }
 
 // TokenPlan says where ID tokens come from: the runner's token service, or
@@ -48,6 +49,9 @@ func Build(r *inputs.Reader) (Plan, error) {
 	}
 	p.Timeout = time.Duration(timeout) * time.Second
 
+	if p.Proxy, err = buildProxy(r); err != nil {
+		return p, err
+	}
 	if p.AWS, err = buildAWS(r); err != nil {
 		return p, err
 	}
@@ -56,12 +60,12 @@ func Build(r *inputs.Reader) (Plan, error) {
 	}
 	if p.AWS == nil && p.Vault == nil {
 		return p, &inputs.Error{Input: "role-to-assume",
-			Hint: "federate has nothing to do: set role-to-assume (and aws-region) for AWS credentials, or vault-url and vault-secrets for Vault secrets"}
+			Hint: "federate has nothing to do: set role-to-assume (and aws-region) or aws-profiles for AWS credentials, or vault-url and vault-secrets for Vault secrets"}
 	}
 	if err := checkNames(p); err != nil {
 		return p, err
 	}
-	if p.AWS != nil || p.Vault.Method == "jwt" {
+	if (p.AWS != nil && p.AWS.needsIDToken()) || (p.Vault != nil && p.Vault.Method == "jwt") {
 		if p.Token, err = buildToken(r); err != nil {
 			return p, err
 		}

@@ -23,7 +23,7 @@ func runnerEnv(in map[string]string) func(string) string {
 		"GITHUB_WORKSPACE":               "/github/workspace",
 	}
 	for k, v := range in {
-		if strings.HasPrefix(k, "ACTIONS_") || strings.HasPrefix(k, "GITHUB_") {
+		if k == strings.ToUpper(k) { // a variable (RUNNER_TEMP, AWS_ACCESS_KEY_ID), not an input
 			env[k] = v
 			continue
 		}

@@ -15,7 +15,8 @@ import (
 type sideInput struct{ name, def string }
 
 // awsInputs are the inputs only the AWS side reads: without role-to-assume
-// they do nothing.
+// and aws-profiles they do nothing. (http-proxy, no-proxy, runner-temp,
+// action-timeout-s and web-identity-token-file serve both sides.)
 var awsInputs = []sideInput{
 	{"aws-account-id", ""},
 	{"aws-region", ""},
@@ -30,6 +31,31 @@ var awsInputs = []sideInput{
 	{"mask-aws-account-id", "false"},
 	{"allowed-account-ids", ""},
 	{"retry-max-attempts", strconv.Itoa(defaultMaxAttempts)},
+	{"role-chaining", "false"},
+	{"role-external-id", ""},
+	{"aws-profile", ""},
+	{"overwrite-aws-profile", "false"},
+	{"unset-current-credentials", "false"},
+	{"use-existing-credentials", "false"},
+	{"refresh-credentials", "false"},
+}
+
+// roleInputs are the AWS inputs that shape role-to-assume's credentials
+// only: with aws-profiles but no role-to-assume they do nothing. (The
+// others, region, session name, duration, audience, endpoint, retries,
+// masking, allowed accounts, unsetting and refreshing, apply to the
+// profiles as well.)
+var roleInputs = []sideInput{
+	{"aws-account-id", ""},
+	{"inline-session-policy", ""},
+	{"managed-session-policies", ""},
+	{"output-credentials", "false"},
+	{"output-env-credentials", "true"},
+	{"role-chaining", "false"},
+	{"role-external-id", ""},
+	{"aws-profile", ""},
+	{"overwrite-aws-profile", "false"},
+	{"use-existing-credentials", "false"},
 }
 
 // vaultInputs are the inputs only the Vault side reads: without vault-url

@@ -1,0 +1,108 @@
+// Package awsnames holds the shapes of AWS names (regions, accounts, role
+// ARNs and names, session names, external ids, profile names) and the
+// partition a region belongs to: the one copy of each rule, shared by the
+// step's inputs and the aws-profiles lines.
+package awsnames
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Shapes from the STS and IAM API models.
+var (
+	regionPattern      = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
+	accountPattern     = regexp.MustCompile(`^[0-9]{12}$`)
+	roleARNPattern     = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::([0-9]{12}):role/(.+)$`)
+	roleNamePattern    = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+	sessionPattern     = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]+$`) // 2 to 1224 long: see ValidExternalID
+	profileNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+@-]{0,63}$`)
+)
+
+// Limits STS applies to a role session's duration, in seconds.
+const (
+	MinDurationSeconds = 900
+	MaxDurationSeconds = 43200
+	// MaxChainedDurationSeconds caps a session reached by role chaining
+	// (sts:AssumeRole with a role session's credentials): STS refuses more.
+	MaxChainedDurationSeconds = 3600
+)
+
+// Hints shared by every input that takes the same kind of name, so the
+// fix reads the same wherever the name is written.
+const (
+	RegionHint      = "use a region code such as us-east-1, cn-north-1 or us-gov-west-1"
+	AccountHint     = "use the 12-digit account id"
+	SessionHint     = "use 2 to 64 characters from letters, digits and _+=,.@-"
+	ExternalIDHint  = "use 2 to 1224 characters from letters, digits and _+=,.@:/-"
+	ProfileNameHint = "use 1 to 64 characters from letters, digits and _.+@-, starting with a letter or digit"
+)
+
+// ValidRegion reports whether s is shaped like a region code.
+func ValidRegion(s string) bool { return regionPattern.MatchString(s) }
+
+// ValidAccount reports whether s is a 12-digit account id.
+func ValidAccount(s string) bool { return accountPattern.MatchString(s) }
+
+// ValidSessionName reports whether s is a valid role session name.
+func ValidSessionName(s string) bool { return sessionPattern.MatchString(s) }
+
+// ValidExternalID reports whether s is a valid sts:AssumeRole ExternalId.
+func ValidExternalID(s string) bool {
+	return len(s) >= 2 && len(s) <= 1224 && externalIDPattern.MatchString(s)
+}
+
+// ValidProfileName reports whether s is a profile name every AWS SDK reads
+// back as written: no white space, brackets, comment characters (# ;), '='
+// or path separators, which would break the INI section header
+// `[profile NAME]` or be read differently by one SDK or another.
+func ValidProfileName(s string) bool { return profileNamePattern.MatchString(s) }
+
+// ValidRoleName reports whether s is a role name, optionally with a path
+// (path/name), as IAM accepts it.
+func ValidRoleName(s string) bool { return len(s) <= 512 && roleNamePattern.MatchString(s) }
+
+// RoleARN is a parsed role ARN.
+type RoleARN struct {
+	Partition, Account, Name string
+}
+
+// ParseRoleARN parses arn:PARTITION:iam::ACCOUNT:role/NAME.
+func ParseRoleARN(s string) (RoleARN, bool) {
+	m := roleARNPattern.FindStringSubmatch(s)
+	if m == nil || len(s) > 2048 || !roleNamePattern.MatchString(m[3]) {
+		return RoleARN{}, false
+	}
+	return RoleARN{Partition: m[1], Account: m[2], Name: m[3]}, true
+}
+
+// IsARN reports whether a role is given as an ARN rather than a bare name.
+func IsARN(role string) bool { return strings.HasPrefix(role, "arn:") }
+
+// BuildRoleARN is the ARN of a bare role name in an account.
+func BuildRoleARN(partition, account, name string) string {
+	return "arn:" + partition + ":iam::" + account + ":role/" + name
+}
+
+// partitionPrefixes maps region prefixes to partitions other than "aws".
+// Longest prefixes first: us-isob- must not be read as us-iso-.
+var partitionPrefixes = []struct{ prefix, partition string }{
+	{"us-isob-", "aws-iso-b"},
+	{"us-isof-", "aws-iso-f"},
+	{"us-iso-", "aws-iso"},
+	{"eu-isoe-", "aws-iso-e"},
+	{"us-gov-", "aws-us-gov"},
+	{"eusc-", "aws-eusc"},
+	{"cn-", "aws-cn"},
+}
+
+// PartitionOf returns the AWS partition a region belongs to.
+func PartitionOf(region string) string {
+	for _, p := range partitionPrefixes {
+		if strings.HasPrefix(region, p.prefix) {
+			return p.partition
+		}
+	}
+	return "aws"
+}
