@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/federate-action/federate/internal/awsnames"
 	"github.com/federate-action/federate/internal/inputs"
 )
 
@@ -31,8 +32,8 @@ func CheckWebIdentityRole(r WebIdentityRole) (WebIdentityRole, error) {
 	if r.Region == "" {
 		return r, &inputs.Error{Input: "aws-region", Hint: "set the region to call STS in, for example us-east-1"}
 	}
-	if !regionPattern.MatchString(r.Region) {
-		return r, &inputs.Error{Input: "aws-region", Value: r.Region, Hint: "use a region code such as us-east-1, cn-north-1 or us-gov-west-1"}
+	if !awsnames.ValidRegion(r.Region) {
+		return r, &inputs.Error{Input: "aws-region", Value: r.Region, Hint: awsnames.RegionHint}
 	}
 	partition := PartitionOf(r.Region)
 	if !strings.HasPrefix(r.RoleARN, "arn:") {
@@ -51,14 +52,13 @@ func CheckWebIdentityRole(r WebIdentityRole) (WebIdentityRole, error) {
 	if r.SessionName == "" {
 		r.SessionName = defaultSessionName
 	}
-	if !sessionPattern.MatchString(r.SessionName) {
-		return r, &inputs.Error{Input: "role-session-name", Value: r.SessionName,
-			Hint: "use 2 to 64 characters from letters, digits and _+=,.@-"}
+	if !awsnames.ValidSessionName(r.SessionName) {
+		return r, &inputs.Error{Input: "role-session-name", Value: r.SessionName, Hint: awsnames.SessionHint}
 	}
 	if r.Duration == 0 {
 		r.Duration = defaultDuration * time.Second
 	}
-	if r.Duration < 900*time.Second || r.Duration > 43200*time.Second || r.Duration%time.Second != 0 {
+	if r.Duration < awsnames.MinDurationSeconds*time.Second || r.Duration > awsnames.MaxDurationSeconds*time.Second || r.Duration%time.Second != 0 {
 		return r, &inputs.Error{Input: "role-duration-seconds", Value: strconv.FormatInt(int64(r.Duration/time.Second), 10), Hint: "use a whole number from 900 to 43200"}
 	}
 	if r.Endpoint != "" {
