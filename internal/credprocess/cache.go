@@ -19,10 +19,11 @@ type Output struct {
 }
 
 // refreshMargin is how long before its Expiration a cached credential is
-// replaced: a command started with it must not see it expire halfway.
-// Credentials live at least 15 minutes (STS's minimum duration), so a
-// cached one is reused for at least 10.
-const refreshMargin = 5 * time.Minute
+// refreshed instead of served. botocore refreshes credentials that expire
+// within 15 minutes on every call, and refuses ones within 10 that a
+// refresh did not renew: served with less left, a cached credential would
+// make boto3 run the process on every call, and then fail.
+const refreshMargin = 15 * time.Minute
 
 // maxCacheSize bounds what is read of the cache: the document is a few
 // KiB; anything larger is not ours.
