@@ -36,7 +36,7 @@ func TestRun_FirstCallAssumesTheRoleAndCachesTheAnswer(t *testing.T) {
 	assert.Regexp(t, `^ASIA[A-Z0-9]{16}$`, out.AccessKeyID)
 	assert.NotEmpty(t, out.SecretAccessKey)
 	assert.NotEmpty(t, out.SessionToken)
-	assert.WithinDuration(t, time.Now().Add(900*time.Second), exp, time.Minute)
+	assert.WithinDuration(t, time.Now().Add(3600*time.Second), exp, time.Minute)
 	assert.Equal(t, 1, b.sts.Requests())
 	require.Len(t, b.tokens.Requests(), 1)
 	assert.Equal(t, "sts.amazonaws.com", b.tokens.Requests()[0].Audience)
