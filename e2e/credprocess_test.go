@@ -40,7 +40,7 @@ func newSDKProfile(t *testing.T, role string) sdkProfile {
 	dir := t.TempDir()
 	p := sdkProfile{config: filepath.Join(dir, "config"), cache: filepath.Join(dir, "ci.json"),
 		role: "arn:aws:iam::123456789012:role/" + role, sts: proxy, tokens: tokens}
-	text := fmt.Sprintf("[profile ci]\nregion = us-east-1\ncredential_process = %s credential-process --role-arn %s --region us-east-1 --sts-endpoint %s --duration-seconds 3600 --cache %s\n",
+	text := fmt.Sprintf("[profile ci]\nregion = us-east-1\ncredential_process = %s credential-process --role-arn %s --region us-east-1 --sts-endpoint %s --duration-seconds 900 --cache %s\n",
 		bin, p.role, proxy.URL, p.cache)
 	require.NoError(t, os.WriteFile(p.config, []byte(text), 0o600))
 	return p

@@ -19,11 +19,11 @@ type Output struct {
 }
 
 // refreshMargin is how long before its Expiration a cached credential is
-// refreshed instead of served. botocore refreshes credentials that expire
-// within 15 minutes on every call, and refuses ones within 10 that a
-// refresh did not renew: served with less left, a cached credential would
-// make boto3 run the process on every call, and then fail.
-const refreshMargin = 15 * time.Minute
+// refreshed instead of served. botocore refuses credentials that a refresh
+// left expiring within 10 minutes (and asks again on every call within
+// 15, which the cache answers cheaply); a minute more covers the time the
+// caller takes to use them. The Go SDK asks again only once they expire.
+const refreshMargin = 11 * time.Minute
 
 // maxCacheSize bounds what is read of the cache: the document is a few
 // KiB; anything larger is not ours.
