@@ -43,16 +43,18 @@ func main() {
 
 // env is everything the flows run against.
 type env struct {
-	dir     string
-	bin     string
-	moto    *testbed.Moto
-	sts     *testbed.FaultProxy // in front of moto, no fault: counts requests
-	slowSTS *testbed.FaultProxy // in front of moto: delays every request by a round trip
-	vault   *testbed.Vault
-	slow    *testbed.FaultProxy // in front of vault: delays every request by a round trip
-	tokens  *idtokentest.Server
-	stepEnv map[string]string // the token service's env, trusting its CA
-	notes   []string          // lines printed under the table
+	dir      string
+	bin      string
+	moto     *testbed.Moto
+	sts      *testbed.FaultProxy // in front of moto, no fault: counts requests
+	slowSTS  *testbed.FaultProxy // in front of moto: delays every request by a round trip
+	stub     *stubSTS            // answers at once and concurrently, as STS does
+	slowStub *testbed.FaultProxy // in front of stub: delays every request by a round trip
+	vault    *testbed.Vault
+	slow     *testbed.FaultProxy // in front of vault: delays every request by a round trip
+	tokens   *idtokentest.Server
+	stepEnv  map[string]string // the token service's env, trusting its CA
+	notes    []string          // lines printed under the table
 }
 
 func run(ctx context.Context, runs int, latency time.Duration, want map[string]bool, w io.Writer) error {
@@ -83,6 +85,13 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 	}
 	defer e.slowSTS.Close()
 	e.slowSTS.SetRandom(1, roundTrip, 0)
+	e.stub = newStubSTS()
+	defer e.stub.Close()
+	if e.slowStub, err = testbed.NewFaultProxy(e.stub.URL); err != nil {
+		return err
+	}
+	defer e.slowStub.Close()
+	e.slowStub.SetRandom(1, roundTrip, 0)
 
 	info, err := os.Stat(e.bin)
 	if err != nil {
@@ -269,38 +278,69 @@ func (e *env) vaultInputs(n int) map[string]string {
 // row runs one flow `runs` times under /usr/bin/time, prints its medians
 // and returns the median wall time.
 func (e *env) row(ctx context.Context, w io.Writer, name string, inputs map[string]string, runs int) (time.Duration, error) {
-	var walls []time.Duration
-	var rss []int
-	tokensBefore, stsBefore, vaultBefore := len(e.tokens.Requests()), e.stsRequests(), e.vaultRequests()
+	var samples []sample
 	for i := range runs {
-		report := filepath.Join(e.dir, fmt.Sprintf("time-%d.txt", i))
-		// /usr/bin/time passes the environment through untouched; a shell
-		// would drop the INPUT_* names, since they hold hyphens.
-		step := testbed.Step{Binary: "/usr/bin/time", Args: []string{"-v", "-o", report, e.bin}, Inputs: inputs, Env: e.stepEnv}
-		res, err := step.Run(ctx)
+		s, err := e.once(ctx, name, inputs, i)
 		if err != nil {
 			return 0, err
 		}
-		if res.ExitCode != 0 {
-			return 0, fmt.Errorf("%s: run %d failed:\n%s%s", name, i, res.Stdout, res.Stderr)
-		}
-		kb, err := parseRSS(report)
-		if err != nil {
-			return 0, err
-		}
-		// Wall time from fork to exit, measured by the harness: /usr/bin/time
-		// rounds to 10 ms, too coarse for runs this short.
-		walls, rss = append(walls, res.Wall), append(rss, kb)
+		samples = append(samples, s)
 	}
-	perRun := func(n int) float64 { return float64(n) / float64(runs) }
-	wall := median(walls)
-	fmt.Fprintf(w, "| %s | %s | %.1f MB | %.0f / %.0f / %.0f |\n", name, wall.Round(time.Millisecond), float64(median(rss))/1024,
-		perRun(len(e.tokens.Requests())-tokensBefore), perRun(e.stsRequests()-stsBefore), perRun(e.vaultRequests()-vaultBefore))
-	return wall, nil
+	return printRow(w, name, samples), nil
 }
 
-// stsRequests counts the requests both STS proxies passed on.
-func (e *env) stsRequests() int { return e.sts.Requests() + e.slowSTS.Requests() }
+// sample is one run of a flow.
+type sample struct {
+	wall               time.Duration
+	rssKB              int
+	tokens, sts, vault int // requests
+}
+
+// once runs a flow once under /usr/bin/time.
+func (e *env) once(ctx context.Context, name string, inputs map[string]string, i int) (sample, error) {
+	report := filepath.Join(e.dir, fmt.Sprintf("time-%d.txt", i))
+	tokensBefore, stsBefore, vaultBefore := len(e.tokens.Requests()), e.stsRequests(), e.vaultRequests()
+	// /usr/bin/time passes the environment through untouched; a shell
+	// would drop the INPUT_* names, since they hold hyphens.
+	step := testbed.Step{Binary: "/usr/bin/time", Args: []string{"-v", "-o", report, e.bin}, Inputs: inputs, Env: e.stepEnv}
+	res, err := step.Run(ctx)
+	if err != nil {
+		return sample{}, err
+	}
+	if res.ExitCode != 0 {
+		return sample{}, fmt.Errorf("%s: run %d failed:\n%s%s", name, i, res.Stdout, res.Stderr)
+	}
+	kb, err := parseRSS(report)
+	if err != nil {
+		return sample{}, err
+	}
+	// Wall time from fork to exit, measured by the harness: /usr/bin/time
+	// rounds to 10 ms, too coarse for runs this short.
+	return sample{wall: res.Wall, rssKB: kb, tokens: len(e.tokens.Requests()) - tokensBefore,
+		sts: e.stsRequests() - stsBefore, vault: e.vaultRequests() - vaultBefore}, nil
+}
+
+// printRow prints a flow's medians and requests per run, and returns the
+// median wall time.
+func printRow(w io.Writer, name string, samples []sample) time.Duration {
+	var walls []time.Duration
+	var rss []int
+	var tokens, sts, vault int
+	for _, s := range samples {
+		walls, rss = append(walls, s.wall), append(rss, s.rssKB)
+		tokens, sts, vault = tokens+s.tokens, sts+s.sts, vault+s.vault
+	}
+	perRun := func(n int) float64 { return float64(n) / float64(len(samples)) }
+	wall := median(walls)
+	fmt.Fprintf(w, "| %s | %s | %.1f MB | %.0f / %.0f / %.0f |\n", name, wall.Round(time.Millisecond), float64(median(rss))/1024,
+		perRun(tokens), perRun(sts), perRun(vault))
+	return wall
+}
+
+// stsRequests counts the requests every STS proxy passed on.
+func (e *env) stsRequests() int {
+	return e.sts.Requests() + e.slowSTS.Requests() + e.slowStub.Requests()
+}
 
 // vaultRequests counts the requests the Vault proxy passed on (none
 // without Vault).
