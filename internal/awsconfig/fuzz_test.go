@@ -82,9 +82,18 @@ func FuzzRender(f *testing.F) {
 		if name == "default" {
 			header = "default"
 		}
+		// An empty value is left out, not written as "key =".
+		first := map[string]string{}
+		if region != "" {
+			first["region"] = region
+		}
+		chained := map[string]string{"role_arn": "arn:aws:iam::1:role/r", "source_profile": name}
+		if external != "" {
+			chained["external_id"] = external
+		}
 		assert.Equal(t, []iniSection{
-			{name: header, keys: map[string]string{"region": region}},
-			{name: "profile chained", keys: map[string]string{"role_arn": "arn:aws:iam::1:role/r", "source_profile": name, "external_id": external}},
+			{name: header, keys: first},
+			{name: "profile chained", keys: chained},
 			{name: "profile process", keys: map[string]string{"credential_process": readINI(t, cfg)[2].keys["credential_process"]}},
 		}, readINI(t, cfg))
 		assert.Equal(t, argv, split(t, readINI(t, cfg)[2].keys["credential_process"]))
