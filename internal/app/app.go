@@ -16,7 +16,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/federate-action/federate/internal/awssts"
 	"github.com/federate-action/federate/internal/export"
 	"github.com/federate-action/federate/internal/idtoken"
 	"github.com/federate-action/federate/internal/inputs"
@@ -51,12 +50,19 @@ func Run(ctx context.Context, d Deps) (err error) {
 	// The runner's own token for its token service: no line of ours may
 	// show it, even in an error.
 	out.Mask(p.Token.RequestToken)
+	// http-proxy and no-proxy, for every request from here on.
+	if d.HTTP, err = netpolicy.Proxy(p.Proxy).Apply(d.HTTP); err != nil {
+		return err
+	}
+	if err := filesDir(p.AWS, d.Rand); err != nil {
+		return err
+	}
 	// The one deadline of the step: every retry loop stops inside it.
 	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
 	defer cancel()
 
 	tokens := newTokenPool(tokenSource(p.Token, d.HTTP), out)
-	var aws awssts.Credentials
+	var aws awsResult
 	var vlt vaultResult
 	defer func() { finishVault(ctx, p.Vault, vlt, err == nil, out) }()
 
@@ -68,7 +74,7 @@ func Run(ctx context.Context, d Deps) (err error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			aws, awsErr = assumeRole(ctx, p.AWS, tokens.consumer(p.AWS.Audience), out, d.HTTP)
+			aws, awsErr = runAWS(ctx, p.AWS, tokens, d.Getenv, out, d.HTTP)
 		}()
 	}
 	if p.Vault != nil {
@@ -85,7 +91,7 @@ func Run(ctx context.Context, d Deps) (err error) {
 
 	set := &export.Set{}
 	if p.AWS != nil {
-		if err := mapping.AWS(set, p.AWS, aws, d.Now()); err != nil {
+		if err := exportAWS(set, p.AWS, aws, d.Now()); err != nil {
 			return err
 		}
 	}

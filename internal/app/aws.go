@@ -2,13 +2,19 @@ package app
 
 import (
 	"context"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
-	"slices"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/federate-action/federate/internal/awssts"
+	"github.com/federate-action/federate/internal/export"
+	"github.com/federate-action/federate/internal/mapping"
 	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/plan"
 	"github.com/federate-action/federate/internal/retry"
@@ -16,8 +22,66 @@ import (
 	"github.com/federate-action/federate/internal/secret"
 )
 
-func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens awssts.TokenFunc, out *runner.Runner, client *http.Client) (awssts.Credentials, error) {
+// awsResult is what the AWS side got.
+type awsResult struct {
+	// creds are role-to-assume's; zero when there is none, or when
+	// use-existing-credentials kept the environment's (assumed is false).
+	creds    awssts.Credentials
+	assumed  bool
+	profiles map[string]awssts.Credentials // aws-profiles', by name
+}
+
+// runAWS assumes role-to-assume and every aws-profiles role, side by side.
+func runAWS(ctx context.Context, p *plan.AWSPlan, tokens *tokenPool, getenv func(string) string, out *runner.Runner, client *http.Client) (awsResult, error) {
+	var res awsResult
+	var wg sync.WaitGroup
+	var roleErr, profilesErr error
+	if p.RoleARN != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res.creds, res.assumed, roleErr = assumeRole(ctx, p, tokens.consumer(p.Audience), envCredentials(getenv), out, client)
+		}()
+	}
+	if len(p.Profiles) > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res.profiles, profilesErr = assumeProfiles(ctx, p, tokens, out, client)
+		}()
+	}
+	wg.Wait()
+	return res, errors.Join(roleErr, profilesErr)
+}
+
+// envCredentials are the AWS credentials in the step's environment: an
+// earlier step's export, for role-chaining and use-existing-credentials.
+func envCredentials(getenv func(string) string) awssts.Credentials {
+	return awssts.Credentials{
+		AccessKeyID:     secret.New(getenv("AWS_ACCESS_KEY_ID")),
+		SecretAccessKey: secret.New(getenv("AWS_SECRET_ACCESS_KEY")),
+		SessionToken:    secret.New(getenv("AWS_SESSION_TOKEN")),
+	}
+}
+
+// assumeRole gets role-to-assume's credentials: with the ID token, or with
+// role-chaining by sts:AssumeRole signed with the environment's
+// credentials. With use-existing-credentials, working credentials in the
+// environment are kept instead (assumed is false).
+func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens awssts.TokenFunc, env awssts.Credentials, out *runner.Runner, client *http.Client) (creds awssts.Credentials, assumed bool, err error) {
 	sts := awssts.New(awssts.Options{Region: p.Region, Endpoint: p.Endpoint, HTTP: netpolicy.STS.Client(client)})
+	// The environment's credentials are secrets too, whatever we do next.
+	out.Mask(env.AccessKeyID)
+	out.Mask(env.SecretAccessKey)
+	out.Mask(env.SessionToken)
+	if p.UseExisting && !env.AccessKeyID.IsZero() && !env.SecretAccessKey.IsZero() {
+		id, err := sts.CallerIdentity(ctx, env)
+		if err == nil {
+			out.Infof("Keeping the AWS credentials already in the environment (account %s): use-existing-credentials", id.AccountID)
+			return awssts.Credentials{}, false, nil
+		}
+		out.Infof("The AWS credentials in the environment do not work (%s); assuming %s", retry.Brief(err), p.RoleARN)
+	}
 	policy := netpolicy.STS.Retry(p.MaxAttempts, "retry-max-attempts")
 	policy.OnRetry = func(attempt int, err error, wait time.Duration) {
 		out.Infof("Attempt %d of %d to assume the role failed: %s; retrying in %s (each attempt asks for a new ID token)",
@@ -28,30 +92,24 @@ func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens awssts.TokenFunc, o
 		// what is printed after it.
 		out.Mask(secret.New(p.AccountID))
 	}
-	out.Infof("Assuming %s in %s as session %s", p.RoleARN, p.Region, p.SessionName)
-	creds, err := sts.Assume(ctx, awssts.Request{
-		RoleARN:         p.RoleARN,
-		SessionName:     p.SessionName,
-		Duration:        p.Duration,
-		InlinePolicy:    p.InlinePolicy,
-		ManagedPolicies: p.ManagedPolicies,
-	}, tokens, policy)
+	if p.RoleChaining {
+		out.Infof("Assuming %s in %s as session %s, with the AWS credentials in the environment (role-chaining)", p.RoleARN, p.Region, p.SessionName)
+		creds, err = sts.AssumeRole(ctx, awssts.ChainRequest{RoleARN: p.RoleARN, SessionName: p.SessionName,
+			Duration: p.Duration, ExternalID: p.ExternalID, Source: env}, policy)
+	} else {
+		out.Infof("Assuming %s in %s as session %s", p.RoleARN, p.Region, p.SessionName)
+		creds, err = sts.Assume(ctx, awssts.Request{
+			RoleARN:         p.RoleARN,
+			SessionName:     p.SessionName,
+			Duration:        p.Duration,
+			InlinePolicy:    p.InlinePolicy,
+			ManagedPolicies: p.ManagedPolicies,
+		}, tokens, policy)
+	}
 	if err != nil {
-		return creds, err
+		return creds, false, err
 	}
-	out.Mask(creds.AccessKeyID)
-	out.Mask(creds.SecretAccessKey)
-	out.Mask(creds.SessionToken)
-	if p.MaskAccountID {
-		// The credentials' account is the role's unless STS answered for
-		// another one, which the error below then names.
-		out.Mask(secret.New(creds.AccountID))
-		out.Mask(secret.New(creds.AssumedRoleARN))
-	}
-	if len(p.AllowedAccountIDs) > 0 && !slices.Contains(p.AllowedAccountIDs, creds.AccountID) {
-		return creds, &AccountError{Got: creds.AccountID, Allowed: p.AllowedAccountIDs}
-	}
-	return creds, nil
+	return creds, true, checkCredentials(p, creds, out)
 }
 
 // AccountError is credentials for an account outside allowed-account-ids.
@@ -67,3 +125,45 @@ func (e *AccountError) Error() string {
 
 // Title is the annotation title.
 func (e *AccountError) Title() string { return "Account not allowed" }
+
+// exportAWS maps the AWS side's results to the export set: role-to-assume's
+// env vars and outputs, the profile files, and the env vars that
+// unset-current-credentials clears.
+func exportAWS(set *export.Set, p *plan.AWSPlan, r awsResult, now time.Time) error {
+	files := mapping.Profiles{Assumed: r.profiles, Binary: selfPath}
+	if r.assumed {
+		if err := mapping.AWS(set, p, r.creds, now); err != nil {
+			return err
+		}
+		if p.ProfileName != "" || p.Refresh {
+			files.Default = &r.creds
+		}
+	}
+	if err := mapping.AWSFiles(set, p, files, now); err != nil {
+		return err
+	}
+	return mapping.UnsetAWS(set, p)
+}
+
+// selfPath is the running program, copied next to the profile files for
+// credential_process: the container's binary is a static Linux one that
+// runs on the runner's host as it is.
+const selfPath = "/proc/self/exe"
+
+// filesDir names this step's directory for the AWS files, under the
+// runner's temp directory, with a random suffix: two steps of a job must
+// not share one, and a later step must not guess it before it exists.
+func filesDir(p *plan.AWSPlan, rnd io.Reader) error {
+	if p == nil || !p.FilesNeeded() {
+		return nil
+	}
+	if info, err := os.Stat(p.TempDir); err != nil || !info.IsDir() {
+		return &plan.EnvError{Heading: "No runner temp directory",
+			Message: fmt.Sprintf("RUNNER_TEMP (%s) is not a directory, and aws-profiles, aws-profile and refresh-credentials write their files there: use runner 2.329 or later, which mounts it into the container", p.TempDir)}
+	}
+	var b [4]byte
+	if _, err := io.ReadFull(rnd, b[:]); err != nil {
+		return fmt.Errorf("drawing a name for the AWS files directory: %w", err)
+	}
+	return p.SetFilesDir(hex.EncodeToString(b[:]))
+}

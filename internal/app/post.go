@@ -6,6 +6,7 @@ import (
 
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/mapping"
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/plan"
 	"github.com/federate-action/federate/internal/runner"
 	"github.com/federate-action/federate/internal/secret"
@@ -36,7 +37,12 @@ func Post(ctx context.Context, d Deps) error {
 		out.Warningf("could not revoke the Vault token: the step's inputs do not configure Vault (%v); it expires at the end of its TTL", err)
 		return nil
 	}
-	c, err := newVaultClient(p.Vault, d.HTTP, out)
+	client, err := netpolicy.Proxy(p.Proxy).Apply(d.HTTP)
+	if err != nil {
+		out.Warningf("could not revoke the Vault token: %v; it expires at the end of its TTL", err)
+		return nil
+	}
+	c, err := newVaultClient(p.Vault, client, out)
 	if err != nil {
 		out.Warningf("could not revoke the Vault token: %v; it expires at the end of its TTL", err)
 		return nil

@@ -1,11 +1,13 @@
 package app
 
-import "github.com/federate-action/federate/internal/runner"
+import (
+	"github.com/federate-action/federate/internal/mapping"
+	"github.com/federate-action/federate/internal/runner"
+)
 
 // StateAWSFilesDir is the GITHUB_STATE name under which the main step
-// saves the directory of its AWS profile files (the path inside the step),
-// for the post step to delete.
-const StateAWSFilesDir = "aws-files-dir"
+// hands the post step its directory of AWS files.
+const StateAWSFilesDir = mapping.StateAWSFilesDir
 
 // removeAWSFiles deletes the directory of AWS profile files the main step
 // saved in GITHUB_STATE, and reports whether there was one. The files hold

@@ -19,10 +19,11 @@ type Output struct {
 }
 
 // refreshMargin is how long before its Expiration a cached credential is
-// replaced: a command started with it must not see it expire halfway.
-// Credentials live at least 15 minutes (STS's minimum duration), so a
-// cached one is reused for at least 10.
-const refreshMargin = 5 * time.Minute
+// refreshed instead of served. botocore refuses credentials that a refresh
+// left expiring within 10 minutes (and asks again on every call within
+// 15, which the cache answers cheaply); a minute more covers the time the
+// caller takes to use them. The Go SDK asks again only once they expire.
+const refreshMargin = 11 * time.Minute
 
 // maxCacheSize bounds what is read of the cache: the document is a few
 // KiB; anything larger is not ours.

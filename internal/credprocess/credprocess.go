@@ -106,13 +106,7 @@ func assume(ctx context.Context, cfg config, d Deps) (Output, error) {
 	if err != nil {
 		return Output{}, err
 	}
-	return Output{
-		Version:         1,
-		AccessKeyID:     creds.AccessKeyID.Reveal(),
-		SecretAccessKey: creds.SecretAccessKey.Reveal(),
-		SessionToken:    creds.SessionToken.Reveal(),
-		Expiration:      creds.Expiration.UTC().Format(time.RFC3339),
-	}, nil
+	return outputOf(creds), nil
 }
 
 // write prints out as the SDKs read it: one JSON document on stdout.

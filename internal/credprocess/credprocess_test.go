@@ -36,7 +36,7 @@ func TestRun_FirstCallAssumesTheRoleAndCachesTheAnswer(t *testing.T) {
 	assert.Regexp(t, `^ASIA[A-Z0-9]{16}$`, out.AccessKeyID)
 	assert.NotEmpty(t, out.SecretAccessKey)
 	assert.NotEmpty(t, out.SessionToken)
-	assert.WithinDuration(t, time.Now().Add(900*time.Second), exp, time.Minute)
+	assert.WithinDuration(t, time.Now().Add(3600*time.Second), exp, time.Minute)
 	assert.Equal(t, 1, b.sts.Requests())
 	require.Len(t, b.tokens.Requests(), 1)
 	assert.Equal(t, "sts.amazonaws.com", b.tokens.Requests()[0].Audience)
@@ -50,7 +50,7 @@ func TestRun_FirstCallAssumesTheRoleAndCachesTheAnswer(t *testing.T) {
 	assert.Equal(t, `{"Version":1,"AccessKeyId":`, res.stdout[:len(`{"Version":1,"AccessKeyId":`)], "the SDKs' field names")
 }
 
-func TestRun_CacheServesUntilFiveMinutesBeforeExpiry(t *testing.T) {
+func TestRun_CacheServesUntilElevenMinutesBeforeExpiry(t *testing.T) {
 	t.Parallel()
 	b := newBed(t)
 	first := b.run(t, nil)
@@ -58,14 +58,14 @@ func TestRun_CacheServesUntilFiveMinutesBeforeExpiry(t *testing.T) {
 	_, exp := decode(t, first.stdout)
 
 	// Within validity: no token request, no STS call, the same answer.
-	second := b.run(t, func() time.Time { return exp.Add(-5*time.Minute - time.Second) })
+	second := b.run(t, func() time.Time { return exp.Add(-11*time.Minute - time.Second) })
 	require.NoError(t, second.err, second.stderr)
 	assert.Equal(t, first.stdout, second.stdout)
 	assert.Equal(t, 1, b.sts.Requests())
 	assert.Len(t, b.tokens.Requests(), 1)
 
 	// At the margin: refreshed with a new token and a new STS call.
-	third := b.run(t, func() time.Time { return exp.Add(-5 * time.Minute) })
+	third := b.run(t, func() time.Time { return exp.Add(-11 * time.Minute) })
 	require.NoError(t, third.err, third.stderr)
 	assert.NotEqual(t, first.stdout, third.stdout)
 	assert.Equal(t, 2, b.sts.Requests())

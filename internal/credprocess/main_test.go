@@ -65,7 +65,7 @@ func (b *bed) args() []string {
 		"--role-arn", "arn:aws:iam::123456789012:role/credproc",
 		"--region", "us-east-1",
 		"--sts-endpoint", b.sts.URL,
-		"--duration-seconds", "900",
+		"--duration-seconds", "3600",
 		"--cache", b.cache,
 	}
 }
