@@ -97,7 +97,7 @@ func assertMode(t *testing.T, path string, want os.FileMode) {
 	t.Helper()
 	fi, err := os.Lstat(path)
 	if assert.NoError(t, err) {
-		assert.Equal(t, want.String(), (fi.Mode()&(os.ModeType|os.ModePerm)).String(), path)
+		assert.Equal(t, want.String(), (fi.Mode() & (os.ModeType | os.ModePerm)).String(), path)
 	}
 }
 
