@@ -111,6 +111,18 @@ func noFilesDir(t *testing.T, runnerTemp string) {
 	}
 }
 
+// stsKeyID is the shape of the access key ids moto's STS hands out.
+var stsKeyID = regexp.MustCompile(`ASIA[A-Z0-9]{16}`)
+
+// noKeyIDShown asserts that no temporary access key id shows in the log:
+// on a failed step the keys it did get were never written, so their values
+// are unknown to the test, but their shape is not.
+func noKeyIDShown(t *testing.T, res testbed.Result) {
+	t.Helper()
+	assert.Empty(t, stsKeyID.FindAllString(runnertest.Visible(res.Stdout, res.Stderr), -1), "no access key id in the log")
+	assert.Empty(t, stsKeyID.FindAllString(res.Summary, -1), "no access key id in the summary")
+}
+
 // runnerTempOf is the RUNNER_TEMP of a step run in dir (testbed's layout).
 func runnerTempOf(dir string) string { return filepath.Join(dir, "runner_temp") }
 

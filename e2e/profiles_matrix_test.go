@@ -107,4 +107,5 @@ func TestProfiles_OneDeniedRoleOfTwentyWritesNothing(t *testing.T) {
 	assert.Empty(t, res.OutputRaw, "no output")
 	assert.Empty(t, res.State, "nothing for the post step")
 	noFilesDir(t, runnerTempOf(dir))
+	noKeyIDShown(t, res)
 }
