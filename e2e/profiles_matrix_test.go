@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -86,23 +87,30 @@ func TestProfiles_TwentyAccountsThroughASlowThrottlingSTS(t *testing.T) {
 	}
 }
 
-// One of the 20 roles is denied: the step fails, reports it, and leaves no
-// file and no variable behind.
-func TestProfiles_OneDeniedRoleOfTwentyWritesNothing(t *testing.T) {
+// Two of the 20 roles are denied: the step fails, reports both, and leaves
+// no file and no variable behind.
+func TestProfiles_DeniedRolesOfTwentyWriteNothing(t *testing.T) {
 	t.Parallel()
 	bin, moto := servers(t)
 	tokens := tokenServer(t, idtokentest.Config{})
 	roles := testRoles(t, 20)
 	profiles, _ := matrixProfiles(roles)
 	endpoint, throttle := slowThrottlingSTS(t, moto.URL, 4)
-	throttle.Enqueue(stsError("AccessDenied", 403)) // whichever profile asks first
+	// Whichever two profiles ask first: all 20 ask at once.
+	throttle.Enqueue(stsError("AccessDenied", 403), stsError("AccessDenied", 403))
 	dir := stepDir(t)
 
 	res := run(t, testbed.Step{Binary: bin, Inputs: profilesInputs(endpoint, profiles), Env: tokens.Env(), Dir: dir})
 	assert.Equal(t, 1, res.ExitCode, res.Stdout)
 	errs := errorAnnotations(res.Stdout)
 	require.NotEmpty(t, errs, res.Stdout)
-	assert.Contains(t, runnertest.UnescapeData(strings.Join(errs, "\n")), "AccessDenied")
+	text := runnertest.UnescapeData(strings.Join(errs, "\n"))
+	assert.Equal(t, 2, strings.Count(text, "(AccessDenied:"), "every failure is reported:\n%s", text)
+	named := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\bp[0-2][0-9]\b`).FindAllString(text, -1) {
+		named[m] = true
+	}
+	assert.Len(t, named, 2, "both denied profiles are named:\n%s", text)
 	assert.Empty(t, res.EnvRaw, "no variable")
 	assert.Empty(t, res.OutputRaw, "no output")
 	assert.Empty(t, res.State, "nothing for the post step")

@@ -96,6 +96,7 @@ func TestUseExistingCredentials_KeepsValidKeysAndReplacesRefusedOnes(t *testing.
 				assert.Empty(t, tokens.Requests(), "nothing is assumed")
 				assert.Empty(t, got, "nothing is exported for the role")
 				assert.Empty(t, res.OutputRaw)
+				assert.Contains(t, res.Stdout, "use-existing-credentials", "a log line says why nothing was assumed")
 				return
 			}
 			assert.Len(t, tokens.Requests(), 1, "the role is assumed as usual")

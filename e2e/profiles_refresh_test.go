@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,11 +35,17 @@ func credentialProcessFlags(t *testing.T, line string) (program, mode string, fl
 // staleCache moves a credential-process cache's Expiration into the past.
 func staleCache(t *testing.T, path string) {
 	t.Helper()
+	expireCache(t, path, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC))
+}
+
+// expireCache sets a credential-process cache's Expiration, keeping its mode.
+func expireCache(t *testing.T, path string, at time.Time) {
+	t.Helper()
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal(b, &doc))
-	doc["Expiration"] = "2000-01-01T00:00:00Z"
+	doc["Expiration"] = at.UTC().Format(time.RFC3339)
 	b, err = json.Marshal(doc)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, b, 0o600))
@@ -100,6 +107,8 @@ func TestRefreshCredentials_LaterStepsRefreshThroughTheCopiedBinary(t *testing.T
 	assert.Equal(t, "prod", chained["source_profile"])
 	assert.Equal(t, audit, chained["role_arn"])
 	assert.Equal(t, "ci-audit", chained["external_id"])
+	assert.Equal(t, "samplerolesession", chained["role_session_name"])
+	assert.Equal(t, "3600", chained["duration_seconds"])
 	assert.NotContains(t, chained, "credential_process")
 	assert.Empty(t, fileSecrets(t, files.Credentials), "no static keys in the credentials file")
 
@@ -122,6 +131,23 @@ func TestRefreshCredentials_LaterStepsRefreshThroughTheCopiedBinary(t *testing.T
 			assertIdentity(t, c.Name+" "+name+" refreshed", sdkCall(t, c, moto.URL, env), want[name].account, want[name].arn)
 			assert.Equal(t, tokensBefore+1, len(tokens.Requests()), "%s %s: one fresh ID token", c.Name, name)
 			assert.Equal(t, stsBefore+1, sts.Requests(), "%s %s: one STS call", c.Name, name)
+		}
+	}
+
+	// The cache is served while its Expiration is more than 11 minutes
+	// away (boto3 asks again on every call within 15 minutes, and refuses
+	// credentials within 10), and refreshed after that.
+	for _, c := range callers {
+		for _, tc := range []struct {
+			left    time.Duration
+			refresh int
+		}{{12 * time.Minute, 0}, {10 * time.Minute, 1}} {
+			expireCache(t, caches["prod"], time.Now().Add(tc.left))
+			tokensBefore, stsBefore := len(tokens.Requests()), sts.Requests()
+			assertIdentity(t, fmt.Sprintf("%s prod with %s left", c.Name, tc.left), sdkCall(t, c, moto.URL, with(tokens.Env(), files.Env("prod"))),
+				want["prod"].account, want["prod"].arn)
+			assert.Equal(t, tokensBefore+tc.refresh, len(tokens.Requests()), "%s with %s left: ID tokens", c.Name, tc.left)
+			assert.Equal(t, stsBefore+tc.refresh, sts.Requests(), "%s with %s left: STS calls", c.Name, tc.left)
 		}
 	}
 
