@@ -32,6 +32,17 @@ func credentialProcessFlags(t *testing.T, line string) (program, mode string, fl
 	return words[0], words[1], flags
 }
 
+// cacheSecrets are the credentials in a credential-process cache.
+func cacheSecrets(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var doc struct{ AccessKeyId, SecretAccessKey, SessionToken string } //nolint:revive // the SDKs' spelling
+	require.NoError(t, json.Unmarshal(b, &doc))
+	require.NotEmpty(t, doc.SecretAccessKey, path)
+	return []string{doc.AccessKeyId, doc.SecretAccessKey, doc.SessionToken}
+}
+
 // staleCache moves a credential-process cache's Expiration into the past.
 func staleCache(t *testing.T, path string) {
 	t.Helper()
@@ -83,9 +94,12 @@ func TestRefreshCredentials_LaterStepsRefreshThroughTheCopiedBinary(t *testing.T
 	program := filepath.Join(files.Dir, "federate")
 	assertMode(t, program, 0o700)
 	caches := map[string]string{"default": filepath.Join(files.Dir, "cache", "default.json"), "prod": filepath.Join(files.Dir, "cache", "prod.json")}
+	var seeded []string
 	for _, c := range caches {
 		assertMode(t, c, 0o600)
+		seeded = append(seeded, cacheSecrets(t, c)...)
 	}
+	assertMaskedEverywhere(t, res, seeded)
 
 	config := iniSections(t, files.Config)
 	for name, section := range map[string]string{"default": "default", "prod": "profile prod"} {

@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -131,6 +132,9 @@ func TestProfiles_AWSProfileWritesTheRoleToANamedProfile(t *testing.T) {
 			nil, ""},
 		{"default_profile_needs_no_aws_profile", map[string]string{"aws-profile": "default", "overwrite-aws-profile": "true"},
 			[]string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}, ""},
+		// The seeded cache answers: the later step needs no token service.
+		{"refreshing_profile_is_served_from_the_seeded_cache", map[string]string{"aws-profile": "ci", "refresh-credentials": "true"},
+			[]string{"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}, "ci"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,7 +150,13 @@ func TestProfiles_AWSProfileWritesTheRoleToANamedProfile(t *testing.T) {
 				assert.Equal(t, "ci", env["AWS_PROFILE"])
 			}
 			files := exportedFiles(t, res, runnerTempOf(dir))
-			assertMaskedEverywhere(t, res, fileSecrets(t, files.Credentials))
+			if tt.change["refresh-credentials"] == "true" {
+				assert.Empty(t, fileSecrets(t, files.Credentials), "no static keys")
+				assertMaskedEverywhere(t, res, cacheSecrets(t, filepath.Join(files.Dir, "cache", "ci.json")))
+				assert.Contains(t, iniSections(t, files.Config)["profile ci"]["credential_process"], files.Dir+"/federate credential-process ")
+			} else {
+				assertMaskedEverywhere(t, res, fileSecrets(t, files.Credentials))
+			}
 
 			later := with(env, files.Env(tt.useProfile)) // what a later step's environment holds
 			for _, c := range callers {
