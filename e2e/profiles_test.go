@@ -109,6 +109,10 @@ func TestProfiles_WithRoleToAssumeExportsBoth(t *testing.T) {
 		assertIdentity(t, c.Name+" env", sdkCall(t, c, moto.URL, keys), "737236345234", out["authenticated-arn"])
 		// A step with the files and AWS_PROFILE: the profile.
 		assertIdentity(t, c.Name+" prod", sdkCall(t, c, moto.URL, files.Env("prod")), accountOf(roles[0]), assumedARN(roles[0], "samplerolesession"))
+		// Both SDKs prefer the exported keys to AWS_PROFILE: a later step
+		// that wants a profile must clear them (what the README says).
+		assertIdentity(t, c.Name+" keys shadow AWS_PROFILE", sdkCall(t, c, moto.URL, with(env, files.Env("prod"))),
+			"737236345234", out["authenticated-arn"])
 	}
 }
 
