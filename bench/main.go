@@ -3,7 +3,9 @@
 // real Vault dev server, the test token service): binary size, and for
 // each flow the median wall time, peak RSS (as /usr/bin/time -v reports
 // it) and HTTP requests per run. Vault sits behind a proxy that adds a
-// fixed latency each way, so round trips show in the wall time.
+// fixed latency each way, so round trips show in the wall time. The
+// aws-profiles rows put the same latency in front of STS, and the
+// credential-process rows time the built binary as an SDK runs it.
 package main
 
 import (
@@ -13,6 +15,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,9 +27,15 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 5, "runs per figure; the median is printed")
-	latency := flag.Duration("latency", 20*time.Millisecond, "latency added each way in front of Vault")
+	latency := flag.Duration("latency", 20*time.Millisecond, "latency added each way in front of Vault (and of STS for the aws-profiles rows)")
+	only := flag.String("only", "", "run only these groups of rows, comma-separated: "+strings.Join(groups, ", "))
 	flag.Parse()
-	if err := run(context.Background(), *runs, *latency, os.Stdout); err != nil {
+	want, err := selectGroups(*only)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(2)
+	}
+	if err := run(context.Background(), *runs, *latency, want, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -34,43 +43,62 @@ func main() {
 
 // env is everything the flows run against.
 type env struct {
-	dir     string
-	bin     string
-	moto    *testbed.Moto
-	sts     *testbed.FaultProxy // in front of moto, no fault: counts requests
-	vault   *testbed.Vault
-	slow    *testbed.FaultProxy // in front of vault: delays every request by a round trip
-	tokens  *idtokentest.Server
-	stepEnv map[string]string // the token service's env, trusting its CA
+	dir      string
+	bin      string
+	moto     *testbed.Moto
+	sts      *testbed.FaultProxy // in front of moto, no fault: counts requests
+	slowSTS  *testbed.FaultProxy // in front of moto: delays every request by a round trip
+	stub     *stubSTS            // answers at once and concurrently, as STS does
+	slowStub *testbed.FaultProxy // in front of stub: delays every request by a round trip
+	vault    *testbed.Vault
+	slow     *testbed.FaultProxy // in front of vault: delays every request by a round trip
+	tokens   *idtokentest.Server
+	stepEnv  map[string]string // the token service's env, trusting its CA
+	notes    []string          // lines printed under the table
 }
 
-func run(ctx context.Context, runs int, latency time.Duration, w io.Writer) error {
+func run(ctx context.Context, runs int, latency time.Duration, want map[string]bool, w io.Writer) error {
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		return fmt.Errorf("/usr/bin/time is needed (Debian package time): %w", err)
 	}
-	e, cleanup, err := setUp(ctx)
+	e, cleanup, err := setUp(ctx, want["vault"])
 	defer cleanup()
 	if err != nil {
 		return err
 	}
-	if e.slow, err = testbed.NewFaultProxy(e.vault.URL); err != nil {
-		return err
-	}
-	defer e.slow.Close()
 	// Both ways' latency at once, before the request is passed on: the
 	// client waits the same round trip.
-	e.slow.SetRandom(1, testbed.Fault{Delay: 2 * latency}, 0)
+	roundTrip := testbed.Fault{Delay: 2 * latency}
+	if e.vault != nil {
+		if e.slow, err = testbed.NewFaultProxy(e.vault.URL); err != nil {
+			return err
+		}
+		defer e.slow.Close()
+		e.slow.SetRandom(1, roundTrip, 0)
+	}
 	if e.sts, err = testbed.NewFaultProxy(e.moto.URL); err != nil {
 		return err
 	}
 	defer e.sts.Close()
+	if e.slowSTS, err = testbed.NewFaultProxy(e.moto.URL); err != nil {
+		return err
+	}
+	defer e.slowSTS.Close()
+	e.slowSTS.SetRandom(1, roundTrip, 0)
+	e.stub = newStubSTS()
+	defer e.stub.Close()
+	if e.slowStub, err = testbed.NewFaultProxy(e.stub.URL); err != nil {
+		return err
+	}
+	defer e.slowStub.Close()
+	e.slowStub.SetRandom(1, roundTrip, 0)
 
 	info, err := os.Stat(e.bin)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "binary: %.1f MB (static, stripped)\n", float64(info.Size())/1e6)
-	fmt.Fprintf(w, "Vault behind %s of added latency each way (%s per round trip); medians of %d runs\n\n",
+	fmt.Fprintf(w, "Vault (and STS for aws-profiles) behind %s of added latency each way (%s per round trip); medians of %d runs\n\n",
 		latency, 2*latency, runs)
 	fmt.Fprintln(w, "| flow | wall | peak RSS | HTTP requests: token / STS / Vault |")
 	fmt.Fprintln(w, "|---|---|---|---|")
@@ -80,11 +108,62 @@ func run(ctx context.Context, runs int, latency time.Duration, w io.Writer) erro
 		"aws-region":     "us-west-1",
 		"sts-endpoint":   e.sts.URL,
 	}
-	if err := e.row(ctx, w, "AWS (token + STS, no added latency)", awsInputs, runs); err != nil {
-		return err
+	if want["aws"] {
+		if _, err := e.row(ctx, w, "AWS (token + STS, no added latency)", awsInputs, runs); err != nil {
+			return err
+		}
 	}
+	if want["vault"] {
+		if err := e.vaultRows(ctx, w, awsInputs, runs); err != nil {
+			return err
+		}
+	}
+	if want["profiles"] {
+		if err := e.profileRows(ctx, w, runs); err != nil {
+			return err
+		}
+	}
+	if want["credential-process"] {
+		if err := e.credentialProcessRows(ctx, w, runs); err != nil {
+			return err
+		}
+	}
+	if want["container"] {
+		if err := e.containerRow(ctx, w, awsInputs, runs); err != nil {
+			return err
+		}
+	}
+	for _, n := range e.notes {
+		fmt.Fprintf(w, "\n%s\n", n)
+	}
+	return nil
+}
+
+// groups are the row groups -only can pick, in the order they print.
+var groups = []string{"aws", "vault", "profiles", "credential-process", "container"}
+
+// selectGroups reads -only: empty means every group.
+func selectGroups(only string) (map[string]bool, error) {
+	want := map[string]bool{}
+	if only == "" {
+		for _, g := range groups {
+			want[g] = true
+		}
+		return want, nil
+	}
+	for _, g := range strings.Split(only, ",") {
+		if !slices.Contains(groups, g) {
+			return nil, fmt.Errorf("-only: unknown group %q: use %s", g, strings.Join(groups, ", "))
+		}
+		want[g] = true
+	}
+	return want, nil
+}
+
+// vaultRows times the Vault flow by number of paths, and AWS with Vault.
+func (e *env) vaultRows(ctx context.Context, w io.Writer, awsInputs map[string]string, runs int) error {
 	for _, n := range []int{1, 5, 20, 50} {
-		if err := e.row(ctx, w, fmt.Sprintf("Vault, %d path(s)", n), e.vaultInputs(n), runs); err != nil {
+		if _, err := e.row(ctx, w, fmt.Sprintf("Vault, %d path(s)", n), e.vaultInputs(n), runs); err != nil {
 			return err
 		}
 	}
@@ -92,10 +171,8 @@ func run(ctx context.Context, runs int, latency time.Duration, w io.Writer) erro
 	for k, v := range awsInputs {
 		both[k] = v
 	}
-	if err := e.row(ctx, w, "AWS + Vault (5 paths) in one step", both, runs); err != nil {
-		return err
-	}
-	return e.containerRow(ctx, w, awsInputs, runs)
+	_, err := e.row(ctx, w, "AWS + Vault (5 paths) in one step", both, runs)
+	return err
 }
 
 // containerRow times the AWS flow in the image the end-to-end tests build
@@ -116,7 +193,7 @@ func (e *env) containerRow(ctx context.Context, w io.Writer, inputs map[string]s
 		return nil
 	}
 	var walls []time.Duration
-	tokensBefore, stsBefore := len(e.tokens.Requests()), e.sts.Requests()
+	tokensBefore, stsBefore := len(e.tokens.Requests()), e.stsRequests()
 	for i := range runs {
 		res, err := testbed.Step{Image: containerImage, Podman: p, Inputs: inputs, Env: e.tokens.Env()}.Run(ctx)
 		if err != nil {
@@ -128,7 +205,7 @@ func (e *env) containerRow(ctx context.Context, w io.Writer, inputs map[string]s
 		walls = append(walls, res.Wall)
 	}
 	fmt.Fprintf(w, "| AWS in the container (podman run to exit) | %s | n/a | %.0f / %.0f / 0 |\n", median(walls).Round(time.Millisecond),
-		float64(len(e.tokens.Requests())-tokensBefore)/float64(runs), float64(e.sts.Requests()-stsBefore)/float64(runs))
+		float64(len(e.tokens.Requests())-tokensBefore)/float64(runs), float64(e.stsRequests()-stsBefore)/float64(runs))
 	fmt.Fprintf(w, "\nimage: %.1f MB uncompressed, %.1f MB gzipped\n", float64(img.Size)/1e6, float64(gzipped)/1e6)
 	return nil
 }
@@ -136,7 +213,9 @@ func (e *env) containerRow(ctx context.Context, w io.Writer, inputs map[string]s
 // containerImage is the image the end-to-end tests build from the Dockerfile.
 const containerImage = "localhost/federate:test"
 
-func setUp(ctx context.Context) (*env, func(), error) {
+// setUp builds the binary and starts moto and the token service, and
+// Vault (with the secrets the Vault rows read) if withVault.
+func setUp(ctx context.Context, withVault bool) (*env, func(), error) {
 	var closers []func()
 	cleanup := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
@@ -162,6 +241,9 @@ func setUp(ctx context.Context) (*env, func(), error) {
 	closers = append(closers, e.tokens.Close)
 	if e.stepEnv, err = e.tokens.TrustingEnv(e.dir); err != nil {
 		return nil, cleanup, err
+	}
+	if !withVault {
+		return e, cleanup, nil
 	}
 	vaultBin, err := testbed.FindVault()
 	if err != nil {
@@ -193,35 +275,80 @@ func (e *env) vaultInputs(n int) map[string]string {
 	}
 }
 
-// row runs one flow `runs` times under /usr/bin/time and prints its medians.
-func (e *env) row(ctx context.Context, w io.Writer, name string, inputs map[string]string, runs int) error {
+// row runs one flow `runs` times under /usr/bin/time, prints its medians
+// and returns the median wall time.
+func (e *env) row(ctx context.Context, w io.Writer, name string, inputs map[string]string, runs int) (time.Duration, error) {
+	var samples []sample
+	for i := range runs {
+		s, err := e.once(ctx, name, inputs, i)
+		if err != nil {
+			return 0, err
+		}
+		samples = append(samples, s)
+	}
+	return printRow(w, name, samples), nil
+}
+
+// sample is one run of a flow.
+type sample struct {
+	wall               time.Duration
+	rssKB              int
+	tokens, sts, vault int // requests
+}
+
+// once runs a flow once under /usr/bin/time.
+func (e *env) once(ctx context.Context, name string, inputs map[string]string, i int) (sample, error) {
+	report := filepath.Join(e.dir, fmt.Sprintf("time-%d.txt", i))
+	tokensBefore, stsBefore, vaultBefore := len(e.tokens.Requests()), e.stsRequests(), e.vaultRequests()
+	// /usr/bin/time passes the environment through untouched; a shell
+	// would drop the INPUT_* names, since they hold hyphens.
+	step := testbed.Step{Binary: "/usr/bin/time", Args: []string{"-v", "-o", report, e.bin}, Inputs: inputs, Env: e.stepEnv}
+	res, err := step.Run(ctx)
+	if err != nil {
+		return sample{}, err
+	}
+	if res.ExitCode != 0 {
+		return sample{}, fmt.Errorf("%s: run %d failed:\n%s%s", name, i, res.Stdout, res.Stderr)
+	}
+	kb, err := parseRSS(report)
+	if err != nil {
+		return sample{}, err
+	}
+	// Wall time from fork to exit, measured by the harness: /usr/bin/time
+	// rounds to 10 ms, too coarse for runs this short.
+	return sample{wall: res.Wall, rssKB: kb, tokens: len(e.tokens.Requests()) - tokensBefore,
+		sts: e.stsRequests() - stsBefore, vault: e.vaultRequests() - vaultBefore}, nil
+}
+
+// printRow prints a flow's medians and requests per run, and returns the
+// median wall time.
+func printRow(w io.Writer, name string, samples []sample) time.Duration {
 	var walls []time.Duration
 	var rss []int
-	tokensBefore, stsBefore, vaultBefore := len(e.tokens.Requests()), e.sts.Requests(), e.slow.Requests()
-	for i := range runs {
-		report := filepath.Join(e.dir, fmt.Sprintf("time-%d.txt", i))
-		// /usr/bin/time passes the environment through untouched; a shell
-		// would drop the INPUT_* names, since they hold hyphens.
-		step := testbed.Step{Binary: "/usr/bin/time", Args: []string{"-v", "-o", report, e.bin}, Inputs: inputs, Env: e.stepEnv}
-		res, err := step.Run(ctx)
-		if err != nil {
-			return err
-		}
-		if res.ExitCode != 0 {
-			return fmt.Errorf("%s: run %d failed:\n%s%s", name, i, res.Stdout, res.Stderr)
-		}
-		kb, err := parseRSS(report)
-		if err != nil {
-			return err
-		}
-		// Wall time from fork to exit, measured by the harness: /usr/bin/time
-		// rounds to 10 ms, too coarse for runs this short.
-		walls, rss = append(walls, res.Wall), append(rss, kb)
+	var tokens, sts, vault int
+	for _, s := range samples {
+		walls, rss = append(walls, s.wall), append(rss, s.rssKB)
+		tokens, sts, vault = tokens+s.tokens, sts+s.sts, vault+s.vault
 	}
-	perRun := func(n int) float64 { return float64(n) / float64(runs) }
-	fmt.Fprintf(w, "| %s | %s | %.1f MB | %.0f / %.0f / %.0f |\n", name, median(walls).Round(time.Millisecond), float64(median(rss))/1024,
-		perRun(len(e.tokens.Requests())-tokensBefore), perRun(e.sts.Requests()-stsBefore), perRun(e.slow.Requests()-vaultBefore))
-	return nil
+	perRun := func(n int) float64 { return float64(n) / float64(len(samples)) }
+	wall := median(walls)
+	fmt.Fprintf(w, "| %s | %s | %.1f MB | %.0f / %.0f / %.0f |\n", name, wall.Round(time.Millisecond), float64(median(rss))/1024,
+		perRun(tokens), perRun(sts), perRun(vault))
+	return wall
+}
+
+// stsRequests counts the requests every STS proxy passed on.
+func (e *env) stsRequests() int {
+	return e.sts.Requests() + e.slowSTS.Requests() + e.slowStub.Requests()
+}
+
+// vaultRequests counts the requests the Vault proxy passed on (none
+// without Vault).
+func (e *env) vaultRequests() int {
+	if e.slow == nil {
+		return 0
+	}
+	return e.slow.Requests()
 }
 
 // parseRSS reads the peak RSS from a /usr/bin/time -v report.
