@@ -138,3 +138,38 @@ func TestContainer_RunsLikeTheRunnerRunsIt(t *testing.T) {
 		assert.Empty(t, res.EnvRaw)
 	})
 }
+
+// In the image, the step writes the profile files under the mounted
+// /github/runner_temp but exports them as the host sees them (input
+// runner-temp, which the runner fills with the host's runner.temp): a later
+// step on the host reads them with the SDKs. The post step, in the image
+// again, deletes them.
+func TestContainer_ProfileFilesAreExportedAsHostPaths(t *testing.T) {
+	t.Parallel()
+	p := image(t)
+	_, moto := servers(t)
+	_, _, tokens := vaultServer(t) // HTTPS, trusted through the image's CA bundle
+	callers := sdkCallers(t)
+	roles := testRoles(t, 2)
+	dir := stepDir(t)
+	hostTemp := runnerTempOf(dir)
+	in := with(profilesInputs(moto.URL, "prod "+roles[0]+"\naudit "+roles[1]+" source=prod"), map[string]string{"runner-temp": hostTemp})
+
+	res := run(t, testbed.Step{Image: testImage, Podman: p, Inputs: in, Env: tokens.Env(), Dir: dir})
+	require.Equal(t, 0, res.ExitCode, "stdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
+	files := exportedFiles(t, res, hostTemp) // host paths, checked on the host
+	state := runnertest.ToMap(res.State)["aws-files-dir"]
+	assert.Equal(t, "/github/runner_temp/"+filepath.Base(files.Dir), state, "the post step gets the path inside the container")
+	assertMaskedEverywhere(t, res, fileSecrets(t, files.Credentials))
+	for _, c := range callers {
+		for i, name := range []string{"prod", "audit"} {
+			assertIdentity(t, c.Name+" "+name, sdkCall(t, c, moto.URL, files.Env(name)), accountOf(roles[i]), assumedARN(roles[i], "GitHubActions"))
+		}
+	}
+
+	post := run(t, testbed.Step{Image: testImage, Podman: p, Entrypoint: "/federate-post", Inputs: in, Dir: dir,
+		Env: map[string]string{"STATE_aws-files-dir": state}})
+	require.Equal(t, 0, post.ExitCode, post.Stdout+post.Stderr)
+	_, err := os.Stat(files.Dir)
+	assert.True(t, os.IsNotExist(err), "the post step deleted the files: %v", err)
+}

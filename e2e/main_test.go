@@ -43,6 +43,7 @@ func TestMain(m *testing.M) {
 	if tmpDir != "" {
 		_ = os.RemoveAll(tmpDir)
 	}
+	_ = testbed.RemoveSDKCallers()
 	os.Exit(code)
 }
 
