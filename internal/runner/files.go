@@ -20,6 +20,34 @@ const dirMode os.FileMode = 0o700
 type created struct {
 	files []string
 	dirs  []string // in creation order: parents before children
+	owner *owner   // who later steps run as; nil until an existing directory is seen
+}
+
+// owner is a uid and gid to hand what we create to. A container action
+// runs as root, but later steps run as the runner's user on the host: a
+// root-owned 0700 directory or 0600 file would be unreadable to them. The
+// user they run as owns the directory the files go under (RUNNER_TEMP), so
+// what we create goes to the owner of the nearest directory that already
+// exists.
+type owner struct{ uid, gid int }
+
+// adopt records the owner of an existing directory, once.
+func (c *created) adopt(info os.FileInfo) {
+	if c.owner != nil {
+		return
+	}
+	if st, ok := info.Sys().(*syscall.Stat_t); ok {
+		c.owner = &owner{uid: int(st.Uid), gid: int(st.Gid)}
+	}
+}
+
+// handOver gives what chown changes to the owner, when we are root and
+// the owner is someone else; another user could not chown, and needs not.
+func (c *created) handOver(chown func(uid, gid int) error) error {
+	if c.owner == nil || os.Geteuid() != 0 || c.owner.uid == 0 {
+		return nil
+	}
+	return chown(c.owner.uid, c.owner.gid)
 }
 
 // writeFiles writes every file, creating missing directories. A path that
@@ -50,6 +78,7 @@ func (c *created) mkdirAll(dir string) error {
 		if !info.IsDir() {
 			return fmt.Errorf("%s is not a directory", dir)
 		}
+		c.adopt(info)
 		return nil
 	}
 	if !errors.Is(err, os.ErrNotExist) {
@@ -65,7 +94,10 @@ func (c *created) mkdirAll(dir string) error {
 	}
 	c.dirs = append(c.dirs, dir)
 	// The umask may have taken bits away; the mode is exactly dirMode.
-	return os.Chmod(dir, dirMode)
+	if err := os.Chmod(dir, dirMode); err != nil {
+		return err
+	}
+	return c.handOver(func(uid, gid int) error { return os.Lchown(dir, uid, gid) })
 }
 
 // write creates one file and fills it from its Value or its From file.
@@ -86,6 +118,9 @@ func (c *created) write(f export.File) (err error) {
 	c.files = append(c.files, f.Path)
 	defer func() { err = errors.Join(err, out.Close()) }()
 	if err := out.Chmod(f.Mode); err != nil {
+		return err
+	}
+	if err := c.handOver(out.Chown); err != nil {
 		return err
 	}
 	if src != nil {

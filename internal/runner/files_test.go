@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -122,4 +123,29 @@ func TestCommit_WritesThroughALinkedParentDirectory(t *testing.T) {
 
 	require.NoError(t, f.runner(rand.Reader).Commit(&set))
 	assert.Equal(t, "x", read(t, filepath.Join(real, "federate-1", "config")))
+}
+
+// A container action runs as root, later steps as the runner's user on
+// the host: what the step creates under RUNNER_TEMP goes to the owner of
+// RUNNER_TEMP, or the later steps could not read their profile files.
+func TestCommit_HandsFilesToTheOwnerOfTheDirectoryTheyGoUnder(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root, as a container action runs")
+	}
+	t.Parallel()
+	const runnerUID, runnerGID = 1001, 127
+	temp := t.TempDir()
+	require.NoError(t, os.Chown(temp, runnerUID, runnerGID))
+	dir := filepath.Join(temp, "federate-0a1b2c3d")
+	var set export.Set
+	require.NoError(t, set.File(filepath.Join(dir, "cache", "prod.json"), export.Secret(secret.New("{}")), "t"))
+	require.NoError(t, set.Executable(filepath.Join(dir, "federate"), "/proc/self/exe", "t"))
+	require.NoError(t, newFiles(t).runner(rand.Reader).Commit(&set))
+
+	for _, p := range []string{dir, filepath.Join(dir, "cache"), filepath.Join(dir, "cache", "prod.json"), filepath.Join(dir, "federate")} {
+		info, err := os.Lstat(p)
+		require.NoError(t, err)
+		st := info.Sys().(*syscall.Stat_t)
+		assert.Equal(t, [2]uint32{runnerUID, runnerGID}, [2]uint32{st.Uid, st.Gid}, p)
+	}
 }
