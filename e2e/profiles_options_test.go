@@ -70,7 +70,10 @@ func TestUseExistingCredentials_KeepsValidKeysAndReplacesRefusedOnes(t *testing.
 	roles := testRoles(t, 2)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	valid, _, err := moto.AssumeRoleWithWebIdentity(ctx, roles[0], "earlier")
+	// Keys for role-to-assume's account (roles[1]), and for another one.
+	valid, _, err := moto.AssumeRoleWithWebIdentity(ctx, roles[1], "earlier")
+	require.NoError(t, err)
+	other, _, err := moto.AssumeRoleWithWebIdentity(ctx, roles[0], "earlier")
 	require.NoError(t, err)
 	tests := []struct {
 		name       string
@@ -82,6 +85,7 @@ func TestUseExistingCredentials_KeepsValidKeysAndReplacesRefusedOnes(t *testing.
 		{"refused_keys_are_replaced", valid.Env(), []testbed.Fault{stsError("InvalidClientTokenId", 403)}, true},
 		{"expired_keys_are_replaced", valid.Env(), []testbed.Fault{stsError("ExpiredToken", 400)}, true},
 		{"a_key_id_without_its_secret_is_replaced", map[string]string{"AWS_ACCESS_KEY_ID": valid.AccessKeyID}, nil, true},
+		{"keys_for_another_account_are_replaced", other.Env(), nil, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -189,9 +189,11 @@ func TestProfiles_UnsetCurrentCredentialsClearsTheEarlierKeys(t *testing.T) {
 	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: earlier, Dir: dir})
 	require.Equal(t, 0, res.ExitCode, "stdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
 	env := runnertest.ToMap(res.Env)
-	assert.ElementsMatch(t, []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION",
+	// The region stays: botocore would take an empty AWS_REGION over the
+	// profile's region and have no endpoint to call.
+	assert.ElementsMatch(t, []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
 		"AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"}, envNames(res))
-	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"} {
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
 		assert.Empty(t, env[k], "%s is exported empty", k)
 	}
 	files := exportedFiles(t, res, runnerTempOf(dir))

@@ -57,6 +57,9 @@ func Run(ctx context.Context, d Deps) (err error) {
 	if err := filesDir(p.AWS, d.Rand); err != nil {
 		return err
 	}
+	if p.AWS != nil && p.AWS.Refresh && p.Proxy.HTTPProxy != "" {
+		out.Warningf("refresh-credentials: later refreshes run in later steps and use their HTTPS_PROXY and NO_PROXY, not http-proxy (a proxy password must not be written into the AWS config file): set HTTPS_PROXY in the job's env if STS is reached only through the proxy")
+	}
 	// The one deadline of the step: every retry loop stops inside it.
 	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
 	defer cancel()
@@ -118,7 +121,7 @@ func maskAccountsEarly(in *inputs.Reader, out *runner.Runner) {
 	if mask, err := in.Bool("mask-aws-account-id", false); err != nil || !mask {
 		return
 	}
-	for _, name := range []string{"role-to-assume", "aws-account-id", "allowed-account-ids"} {
+	for _, name := range []string{"role-to-assume", "aws-account-id", "allowed-account-ids", "aws-profiles"} {
 		for _, id := range accountID.FindAllString(in.String(name), -1) {
 			out.Mask(secret.New(id))
 		}

@@ -22,6 +22,28 @@ import (
 	"github.com/federate-action/federate/internal/secret"
 )
 
+// keepExisting reports whether use-existing-credentials keeps the
+// environment's credentials: they must work, and be for role-to-assume's
+// account (which allowed-account-ids lists): credentials for another
+// account are not what the step was asked for.
+func keepExisting(ctx context.Context, p *plan.AWSPlan, sts *awssts.Client, env awssts.Credentials, out *runner.Runner) bool {
+	id, err := sts.CallerIdentity(ctx, env)
+	if err != nil {
+		out.Infof("The AWS credentials in the environment do not work (%s); assuming %s", retry.Brief(err), p.RoleARN)
+		return false
+	}
+	if p.MaskAccountID {
+		out.Mask(secret.New(id.AccountID))
+		out.Mask(secret.New(id.ARN))
+	}
+	if id.AccountID != p.AccountID {
+		out.Infof("The AWS credentials in the environment are for account %s, not %s's; assuming it", id.AccountID, p.RoleARN)
+		return false
+	}
+	out.Infof("Keeping the AWS credentials already in the environment (%s): use-existing-credentials", id.ARN)
+	return true
+}
+
 // awsResult is what the AWS side got.
 type awsResult struct {
 	// creds are role-to-assume's; zero when there is none, or when
@@ -74,23 +96,20 @@ func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens awssts.TokenFunc, e
 	out.Mask(env.AccessKeyID)
 	out.Mask(env.SecretAccessKey)
 	out.Mask(env.SessionToken)
+	if p.MaskAccountID {
+		// Before the first line that names the role: a mask hides only
+		// what is printed after it.
+		out.Mask(secret.New(p.AccountID))
+	}
 	if p.UseExisting && !env.AccessKeyID.IsZero() && !env.SecretAccessKey.IsZero() {
-		id, err := sts.CallerIdentity(ctx, env)
-		if err == nil {
-			out.Infof("Keeping the AWS credentials already in the environment (account %s): use-existing-credentials", id.AccountID)
+		if keepExisting(ctx, p, sts, env, out) {
 			return awssts.Credentials{}, false, nil
 		}
-		out.Infof("The AWS credentials in the environment do not work (%s); assuming %s", retry.Brief(err), p.RoleARN)
 	}
 	policy := netpolicy.STS.Retry(p.MaxAttempts, "retry-max-attempts")
 	policy.OnRetry = func(attempt int, err error, wait time.Duration) {
 		out.Infof("Attempt %d of %d to assume the role failed: %s; retrying in %s (each attempt asks for a new ID token)",
 			attempt, p.MaxAttempts, retry.Brief(err), wait.Round(10*time.Millisecond))
-	}
-	if p.MaskAccountID {
-		// Before the first line that names the role: a mask hides only
-		// what is printed after it.
-		out.Mask(secret.New(p.AccountID))
 	}
 	if p.RoleChaining {
 		out.Infof("Assuming %s in %s as session %s, with the AWS credentials in the environment (role-chaining)", p.RoleARN, p.Region, p.SessionName)

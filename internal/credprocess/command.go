@@ -21,6 +21,7 @@ type Command struct {
 	Endpoint    string // "" for the SDK's regional endpoint
 	SessionName string
 	Duration    time.Duration
+	MaxAttempts int    // 0 for the mode's own default
 	Cache       string // the host path of the cache file
 }
 
@@ -31,8 +32,11 @@ func (c Command) Argv() []string {
 	if c.Endpoint != "" {
 		argv = append(argv, "--sts-endpoint", c.Endpoint)
 	}
-	return append(argv, "--session-name", c.SessionName,
-		"--duration-seconds", strconv.Itoa(int(c.Duration/time.Second)), "--cache", c.Cache)
+	argv = append(argv, "--session-name", c.SessionName, "--duration-seconds", strconv.Itoa(int(c.Duration/time.Second)))
+	if c.MaxAttempts > 0 {
+		argv = append(argv, "--retry-max-attempts", strconv.Itoa(c.MaxAttempts))
+	}
+	return append(argv, "--cache", c.Cache)
 }
 
 // CacheDocument is the cache file's content for creds: a step that has

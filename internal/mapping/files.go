@@ -38,7 +38,9 @@ type Profiles struct {
 // state the post step needs to delete them, and the summary. Nothing is
 // written here: the runner writes it all or nothing.
 func AWSFiles(set *export.Set, p *plan.AWSPlan, in Profiles, now time.Time) error {
-	if !p.FilesNeeded() {
+	if !p.FilesNeeded() || (in.Default == nil && len(p.Profiles) == 0) {
+		// Nothing to write: no files pointing later steps at an empty
+		// profile (use-existing-credentials kept the environment's).
 		return nil
 	}
 	dir, host := p.FilesDir, p.HostFilesDir
@@ -90,7 +92,7 @@ func AWSFiles(set *export.Set, p *plan.AWSPlan, in Profiles, now time.Time) erro
 	if p.Refresh {
 		steps = append(steps, set.Executable(filepath.Join(dir, binaryName), in.Binary, "refresh-credentials"))
 	}
-	if p.ProfileName != "" && p.OutputEnvCredentials {
+	if p.ProfileName != "" && p.OutputEnvCredentials && in.Default != nil {
 		steps = append(steps, set.Env(plan.EnvProfile, export.Public(p.ProfileName), "aws-profile"))
 	}
 	for _, err := range steps {
@@ -144,7 +146,7 @@ func (f *fileSet) entry(name, region string, role webRole, creds awssts.Credenti
 	}
 	cmd := credprocess.Command{Binary: filepath.Join(f.host, binaryName), RoleARN: role.arn, Region: region,
 		Audience: f.p.Audience, Endpoint: f.p.Endpoint, SessionName: role.session, Duration: role.duration,
-		Cache: filepath.Join(f.host, cache)}
+		MaxAttempts: f.p.MaxAttempts, Cache: filepath.Join(f.host, cache)}
 	return awsconfig.Entry{Profile: name, Region: region, Process: cmd.Argv()}, nil
 }
 
@@ -213,11 +215,16 @@ func summarizeProfiles(set *export.Set, p *plan.AWSPlan, assumed map[string]awss
 var unsetValue = export.Public("")
 
 // UnsetAWS exports empty the AWS env vars of an earlier step that this one
-// does not export itself (unset-current-credentials).
+// does not export itself (unset-current-credentials). The region is left
+// alone when the step writes profile files: botocore takes an empty
+// AWS_REGION over a profile's region, and then has no endpoint to call.
 func UnsetAWS(set *export.Set, p *plan.AWSPlan) error {
 	exported := map[string]bool{}
 	for _, n := range p.EnvNames() {
 		exported[n] = true
+	}
+	if p.FilesNeeded() {
+		exported["AWS_REGION"], exported["AWS_DEFAULT_REGION"] = true, true
 	}
 	for _, name := range p.UnsetEnvNames() {
 		if exported[name] {

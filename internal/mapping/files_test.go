@@ -95,6 +95,7 @@ func TestAWSFiles_RefreshWritesCredentialProcessAndSeedsItsCache(t *testing.T) {
 	t.Parallel()
 	p := profilesPlan(func(p *plan.AWSPlan) {
 		p.Refresh, p.RoleARN, p.Duration, p.Endpoint = true, "arn:aws:iam::111122223333:role/deploy", time.Hour, "https://sts.example.com"
+		p.MaxAttempts = 12
 	})
 	set := &export.Set{}
 	def := testCreds
@@ -104,7 +105,7 @@ func TestAWSFiles_RefreshWritesCredentialProcessAndSeedsItsCache(t *testing.T) {
 	dir, host := p.FilesDir, p.HostFilesDir
 	assert.Equal(t, "copy of /proc/self/exe", got[filepath.Join(dir, "federate")])
 	config := got[filepath.Join(dir, "config")]
-	assert.Contains(t, config, "[default]\nregion = us-east-1\ncredential_process = "+host+"/federate credential-process --role-arn arn:aws:iam::111122223333:role/deploy --region us-east-1 --audience sts.amazonaws.com --sts-endpoint https://sts.example.com --session-name GitHubActions --duration-seconds 3600 --cache "+host+"/cache/default.json\n")
+	assert.Contains(t, config, "[default]\nregion = us-east-1\ncredential_process = "+host+"/federate credential-process --role-arn arn:aws:iam::111122223333:role/deploy --region us-east-1 --audience sts.amazonaws.com --sts-endpoint https://sts.example.com --session-name GitHubActions --duration-seconds 3600 --retry-max-attempts 12 --cache "+host+"/cache/default.json\n")
 	assert.Contains(t, config, "[profile prod]\nregion = us-east-1\ncredential_process = "+host+"/federate credential-process --role-arn arn:aws:iam::222222222222:role/deploy")
 	assert.Contains(t, config, "[profile audit]\nregion = eu-west-1\nrole_arn = arn:aws:iam::444444444444:role/read\nsource_profile = prod\nexternal_id = ci-audit\n",
 		"a chained profile is left to the SDKs, which refresh it with its source")
@@ -143,10 +144,26 @@ func TestAWSFiles_AWSProfileTakesTheRolesCredentials(t *testing.T) {
 
 func TestAWSFiles_NothingWithoutFiles(t *testing.T) {
 	t.Parallel()
-	set := &export.Set{}
-	require.NoError(t, AWSFiles(set, awsPlan(nil), Profiles{}, testNow))
-	assert.Empty(t, set.Files())
-	assert.Empty(t, set.EnvVars())
+	tests := []struct {
+		name string
+		plan *plan.AWSPlan
+	}{
+		{"no_files_asked_for", awsPlan(nil)},
+		// use-existing-credentials kept the environment's: no empty files
+		// and no AWS_PROFILE naming a profile that is not there.
+		{"role_credentials_kept_from_the_environment", awsPlan(func(p *plan.AWSPlan) {
+			p.ProfileName, p.OutputEnvCredentials, p.FilesDir, p.HostFilesDir = "dev", true, "/t/federate-0123abcd", "/t/federate-0123abcd"
+		})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			set := &export.Set{}
+			require.NoError(t, AWSFiles(set, tt.plan, Profiles{}, testNow))
+			assert.Empty(t, set.Files())
+			assert.Empty(t, set.EnvVars())
+		})
+	}
 }
 
 func TestUnsetAWS_ClearsWhatThisStepDoesNotExport(t *testing.T) {
@@ -156,8 +173,8 @@ func TestUnsetAWS_ClearsWhatThisStepDoesNotExport(t *testing.T) {
 		plan *plan.AWSPlan
 		want []string
 	}{
-		{"profiles_only", profilesPlan(func(p *plan.AWSPlan) { p.UnsetCurrent = true }),
-			[]string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"}},
+		{"profiles_only_keep_the_region", profilesPlan(func(p *plan.AWSPlan) { p.UnsetCurrent = true }),
+			[]string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"}},
 		{"role_exports_them_itself", awsPlan(func(p *plan.AWSPlan) { p.UnsetCurrent = true }), nil},
 		{"not_asked", profilesPlan(nil), nil},
 	}

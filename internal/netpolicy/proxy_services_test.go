@@ -262,10 +262,9 @@ func TestProxy_EveryServiceGoesThroughHTTPProxy(t *testing.T) {
 // message shows the proxy's password.
 func TestProxy_UnreachableProxyShowsNoCredentials(t *testing.T) {
 	t.Parallel()
-	dead := httptest.NewServer(http.NotFoundHandler())
-	deadURL := dead.URL
-	dead.Close()
-	u, err := url.Parse(deadURL)
+	// Port 1 on loopback: nothing listens there, and unlike a port a
+	// closed test server gave back, no parallel test can take it.
+	u, err := url.Parse("http://127.0.0.1:1")
 	require.NoError(t, err)
 	u.User = url.UserPassword("ci", "hunter2")
 	client, err := netpolicy.Proxy{HTTPProxy: u.String()}.Apply(&http.Client{Transport: &http.Transport{DialContext: dialExampleOnLoopback}})
