@@ -77,3 +77,21 @@ func TestRun_MasksAccountIDsBeforeAnInputErrorNamesThem(t *testing.T) {
 	assert.Contains(t, stdout.String(), "::add-mask::111122223333\n", "...which is masked before it is printed")
 	assert.Contains(t, stdout.String(), "::add-mask::444455556666\n")
 }
+
+func TestRun_MasksProfileAccountIDsBeforeAnInputErrorNamesThem(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{
+		"INPUT_AWS-REGION":          "us-east-1",
+		"INPUT_AWS-PROFILES":        "p arn:aws:iam::222233334444:role/x",
+		"INPUT_ALLOWED-ACCOUNT-IDS": "111122223333",
+		"INPUT_MASK-AWS-ACCOUNT-ID": "true",
+		"RUNNER_TEMP":               t.TempDir(),
+	}
+	var stdout bytes.Buffer
+	err := app.Run(context.Background(), app.Deps{
+		Getenv: func(k string) string { return env[k] }, Stdout: &stdout,
+		HTTP: &http.Client{Transport: failingTransport{t}}, Now: time.Now, Rand: rand.Reader,
+	})
+	require.ErrorContains(t, err, "222233334444", "the error names the profile's account...")
+	assert.Contains(t, stdout.String(), "::add-mask::222233334444\n", "...which is masked before it is printed")
+}
