@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,10 +60,11 @@ func awsLoginBody(ctx context.Context, a *AWSLogin, role string) (map[string]any
 	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "sts", a.Region, now().UTC()); err != nil {
 		return nil, fmt.Errorf("signing the GetCallerIdentity request: %w", err)
 	}
-	// The Host header is signed but not in req.Header: Vault needs it to
-	// check the signature against the URL it was made for.
+	// Host and Content-Length are signed but not in req.Header: every
+	// signed header goes to Vault, which replays them to STS as they are.
 	headers := req.Header.Clone()
 	headers.Set("Host", req.URL.Host)
+	headers.Set("Content-Length", strconv.Itoa(len(getCallerIdentityBody)))
 	headersJSON, err := json.Marshal(headers)
 	if err != nil {
 		return nil, err
