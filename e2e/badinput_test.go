@@ -182,6 +182,7 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"cert_method_over_plain_http_hides_the_key", vaultBase, map[string]string{"vault-method": "cert", "vault-client-certificate": badCert, "vault-client-key": secretKey}, nil, "Invalid input vault-url", "use Vault's https URL"},
 		{"aws_method_without_aws_credentials", vaultBase, map[string]string{"vault-method": "aws"}, nil, "Invalid input vault-method", "set role-to-assume (and aws-region) to get them in this step"},
 		{"aws_method_with_half_the_environments_credentials", vaultBase, map[string]string{"vault-method": "aws"}, map[string]string{"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE"}, "Invalid input vault-method", "there are none"},
+		{"aws_header_value_with_a_carriage_return", bothBase, map[string]string{"vault-method": "aws", "vault-aws-header-value": "vault.example.com\rX-Injected: 1"}, nil, "Invalid input vault-aws-header-value", "control character"},
 		{"aws_header_value_without_vault", awsBase, map[string]string{"vault-aws-header-value": "vault.example.com"}, nil, "Invalid input vault-url", "vault-aws-header-value"},
 		{"token_method_without_a_token", vaultBase, map[string]string{"vault-method": "token"}, nil, "Invalid input vault-token", "is required"},
 		{"approle_without_a_role_id", vaultBase, map[string]string{"vault-method": "approle", "vault-secret-id": badInputMarker}, nil, "Invalid input vault-role-id", "is required"},

@@ -143,6 +143,7 @@ func TestVault_AWSLogin(t *testing.T) {
 			if tt.wantExit == 0 {
 				assert.Equal(t, "test", runnertest.ToMap(res.Env)["FROM_VAULT"])
 				assert.Contains(t, res.Stdout, "method aws, role ci")
+				assert.Contains(t, res.Stdout, "Signing sts:GetCallerIdentity for ")
 				return
 			}
 			assert.Contains(t, runnertest.UnescapeData(strings.Join(errorAnnotations(res.Stdout), "\n")), tt.wantText)

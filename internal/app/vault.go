@@ -64,6 +64,9 @@ func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Conte
 		return res, err
 	}
 	out.Infof("Logging in to Vault at %s (auth/%s, method %s%s)", p.Address, p.Mount, p.Method, roleSuffix(p))
+	if awsLogin != nil {
+		out.Infof("Signing sts:GetCallerIdentity for %s (%s) with %s", p.AWSLogin.STSURL, p.AWSLogin.Region, awsLoginSource(p))
+	}
 	token, err := c.Login(ctx, vault.Login{Method: p.Method, Mount: p.Mount, Role: p.Role,
 		JWT: tokens, RoleID: p.RoleID, SecretID: p.SecretID, Token: p.Token, AWS: awsLogin})
 	if err != nil {

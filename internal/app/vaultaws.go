@@ -55,3 +55,11 @@ func vaultAWSLogin(p *plan.VaultPlan, side awsSide, getenv func(string) string) 
 	return &vault.AWSLogin{STSURL: p.AWSLogin.STSURL, Region: p.AWSLogin.Region, HeaderValue: p.AWSLogin.HeaderValue,
 		Credentials: vaultAWSCredentials(p.AWSLogin, side, envCredentials(getenv))}
 }
+
+// awsLoginSource says what vault-method aws signs with, for the log.
+func awsLoginSource(p *plan.VaultPlan) string {
+	if p.AWSLogin.FromRole {
+		return "role-to-assume's credentials from this step (waiting for them)"
+	}
+	return "the AWS credentials in the environment"
+}

@@ -39,6 +39,10 @@ func vaultCertAWS(r *inputs.Reader, v *VaultPlan) error {
 		}
 	case "aws":
 		v.AWSLogin = awsLogin(r)
+		if !validHeaderValue(v.AWSLogin.HeaderValue) {
+			return &inputs.Error{Input: "vault-aws-header-value", Value: v.AWSLogin.HeaderValue,
+				Hint: "it is sent as the X-Vault-AWS-IAM-Server-ID header, and no HTTP header may hold a control character: use the mount's iam_server_id_header_value, e.g. vault.example.com"}
+		}
 		if !v.AWSLogin.FromRole && (r.Env("AWS_ACCESS_KEY_ID") == "" || r.Env("AWS_SECRET_ACCESS_KEY") == "") {
 			return &inputs.Error{Input: "vault-method", Value: v.Method,
 				Hint: "vault-method aws signs with AWS credentials, and there are none: set role-to-assume (and aws-region) to get them in this step, or run after a step that exports AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"}

@@ -28,6 +28,9 @@ func TestBuild_VaultCertAndAWSInvalid(t *testing.T) {
 			"vault-method", "set role-to-assume (and aws-region) to get them in this step, or run after a step that exports AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"},
 		{"aws_with_a_key_id_but_no_secret_key", map[string]string{"vault-url": url, "vault-method": "aws", "vault-secrets": "a b", "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE"},
 			"vault-method", "there are none"},
+		{"aws_header_value_with_a_line_break", map[string]string{"vault-url": url, "vault-method": "aws", "vault-secrets": "a b",
+			"role-to-assume": "arn:aws:iam::111122223333:role/r", "aws-region": "us-east-1", "vault-aws-header-value": "vault.example.com\r\nX-Injected: 1"},
+			"vault-aws-header-value", "control character"},
 		{"aws_header_value_without_vault", map[string]string{"vault-aws-header-value": "vault.example.com", "role-to-assume": "arn:aws:iam::111122223333:role/r", "aws-region": "us-east-1"},
 			"vault-url", "vault-aws-header-value"},
 	}
