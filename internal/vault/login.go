@@ -15,7 +15,7 @@ import (
 type Login struct {
 	Method string // jwt, approle, token, cert or aws
 	Mount  string // auth mount path
-	Role   string // jwt role ("" for the mount's default_role)
+	Role   string // jwt role ("" for the mount's default_role), cert certificate name, aws role
 
 	JWT      func(ctx context.Context) (secret.String, error) // jwt: a fresh ID token per attempt
 	RoleID   string                                           // approle
