@@ -73,18 +73,23 @@ func Run(ctx context.Context, d Deps) (err error) {
 	// fails, and then writes nothing.
 	var wg sync.WaitGroup
 	var awsErr, vaultErr error
+	// vault-method aws waits on done for role-to-assume's credentials.
+	awsDone := awsSide{done: make(chan struct{}), res: &aws, err: &awsErr}
 	if p.AWS != nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer close(awsDone.done)
 			aws, awsErr = runAWS(ctx, p.AWS, tokens, d.Getenv, out, d.HTTP)
 		}()
+	} else {
+		close(awsDone.done)
 	}
 	if p.Vault != nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			vlt, vaultErr = readVault(ctx, p.Vault, tokens.consumer(p.Vault.Audience), out, d.HTTP)
+			vlt, vaultErr = readVault(ctx, p.Vault, tokens.consumer(p.Vault.Audience), vaultAWSLogin(p.Vault, awsDone, d.Getenv), out, d.HTTP)
 		}()
 	}
 	wg.Wait()

@@ -51,7 +51,7 @@ func postRevokes(p *plan.VaultPlan, r vaultResult) bool {
 // token, which Vault keeps no record of.
 func (r vaultResult) revocable() bool { return r.client != nil && r.client.Revocable() }
 
-func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Context) (secret.String, error), out *runner.Runner, client *http.Client) (vaultResult, error) {
+func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Context) (secret.String, error), awsLogin *vault.AWSLogin, out *runner.Runner, client *http.Client) (vaultResult, error) {
 	var res vaultResult
 	// The credentials the user gave, before any request can fail and print.
 	out.Mask(p.Token)
@@ -64,8 +64,11 @@ func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Conte
 		return res, err
 	}
 	out.Infof("Logging in to Vault at %s (auth/%s, method %s%s)", p.Address, p.Mount, p.Method, roleSuffix(p))
+	if awsLogin != nil {
+		out.Infof("Signing sts:GetCallerIdentity for %s (%s) with %s", p.AWSLogin.STSURL, p.AWSLogin.Region, awsLoginSource(p))
+	}
 	token, err := c.Login(ctx, vault.Login{Method: p.Method, Mount: p.Mount, Role: p.Role,
-		JWT: tokens, RoleID: p.RoleID, SecretID: p.SecretID, Token: p.Token})
+		JWT: tokens, RoleID: p.RoleID, SecretID: p.SecretID, Token: p.Token, AWS: awsLogin})
 	if err != nil {
 		return res, err
 	}

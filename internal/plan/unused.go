@@ -80,6 +80,7 @@ var vaultInputs = []sideInput{
 	{"vault-token", ""},
 	{"vault-role-id", ""},
 	{"vault-secret-id", ""},
+	{"vault-aws-header-value", ""},
 	{"vault-retry-max-attempts", strconv.Itoa(defaultVaultAttempts)},
 }
 

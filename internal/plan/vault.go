@@ -15,7 +15,7 @@ import (
 // VaultPlan is one Vault login and the secrets to read with it.
 type VaultPlan struct {
 	Address   string
-	Method    string // jwt, token or approle
+	Method    string // jwt, token, approle, cert or aws
 	Mount     string // auth mount path; defaults to the method's name
 	Role      string
 	Namespace string
@@ -24,6 +24,7 @@ type VaultPlan struct {
 	Token    secret.String // method token
 	RoleID   string        // method approle
 	SecretID secret.String // method approle; zero for a role with bind_secret_id=false
+	AWSLogin *AWSLoginPlan // method aws
 
 	Specs          []secretspec.Spec
 	ExportEnv      bool
@@ -51,7 +52,7 @@ func (v *VaultPlan) KeepsToken() bool {
 	return v.Method == "token" || v.ExportToken || v.OutputToken
 }
 
-var vaultMethods = map[string]bool{"jwt": true, "token": true, "approle": true}
+var vaultMethods = map[string]bool{"jwt": true, "token": true, "approle": true, "cert": true, "aws": true}
 
 // mountPattern is an auth mount or namespace path: segments of letters,
 // digits and ._- joined by '/'. Nothing that could end a header.
@@ -85,7 +86,7 @@ func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 		v.Method = "jwt"
 	}
 	if !vaultMethods[v.Method] {
-		return nil, &inputs.Error{Input: "vault-method", Value: v.Method, Hint: "use jwt (the workflow's ID token), approle or token"}
+		return nil, &inputs.Error{Input: "vault-method", Value: v.Method, Hint: "use jwt (the workflow's ID token), approle, token, cert or aws"}
 	}
 	if v.Mount = strings.Trim(r.String("vault-path"), "/"); v.Mount == "" {
 		v.Mount = v.Method
@@ -100,6 +101,9 @@ func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	}
 	v.Audience = r.String("vault-audience")
 	if err := vaultCredentials(r, v); err != nil {
+		return nil, err
+	}
+	if err := vaultCertAWS(r, v); err != nil {
 		return nil, err
 	}
 	if v.Specs, err = secretspec.Parse(r.String("vault-secrets")); err != nil {
@@ -182,10 +186,11 @@ func (v *VaultPlan) Paths() []string {
 	return paths
 }
 
-// LoginRole is the role to name in logs and the summary: the jwt role.
+// LoginRole is the role to name in logs and the summary: the jwt, cert
+// or aws role.
 // approle's role is its role id, which is not shown.
 func (v *VaultPlan) LoginRole() string {
-	if v.Method != "jwt" {
+	if v.Method != "jwt" && v.Method != "cert" && v.Method != "aws" {
 		return ""
 	}
 	return v.Role

@@ -112,7 +112,7 @@ func (e *LoginError) Title() string { return "Vault refused the " + e.Method + "
 func (e *LoginError) Error() string {
 	var b strings.Builder
 	role := ""
-	if e.Role != "" && e.Method == "jwt" {
+	if e.Role != "" && e.Method != "approle" {
 		role = " with role " + e.Role
 	}
 	fmt.Fprintf(&b, "Vault refused the %s login at auth/%s%s (HTTP %d: %s).", e.Method, e.Mount, role, e.Status, e.Reason)

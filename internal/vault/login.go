@@ -13,14 +13,15 @@ import (
 
 // Login says how to authenticate.
 type Login struct {
-	Method string // jwt, approle or token
+	Method string // jwt, approle, token, cert or aws
 	Mount  string // auth mount path
-	Role   string // jwt role ("" for the mount's default_role)
+	Role   string // jwt role ("" for the mount's default_role), cert certificate name, aws role
 
 	JWT      func(ctx context.Context) (secret.String, error) // jwt: a fresh ID token per attempt
 	RoleID   string                                           // approle
 	SecretID secret.String                                    // approle; zero for a role with bind_secret_id=false
 	Token    secret.String                                    // token
+	AWS      *AWSLogin                                        // aws
 }
 
 // Login authenticates and makes the client use the token it got, which
@@ -29,6 +30,12 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 	if l.Method == "token" {
 		c.UseToken(l.Token)
 		return l.Token, nil
+	}
+	if l.Method == "aws" {
+		// Before any attempt: no credentials is the user's to fix, not retried.
+		if _, err := l.AWS.Credentials(ctx); err != nil {
+			return secret.String{}, err
+		}
 	}
 	var token, lastJWT secret.String
 	err := retry.Do(ctx, c.retry, loginTransient, func(ctx context.Context) error {
@@ -49,6 +56,17 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 			// A role with bind_secret_id=false is given none.
 			if !l.SecretID.IsZero() {
 				body["secret_id"] = l.SecretID.Reveal()
+			}
+		case "cert":
+			// The TLS client certificate is the credential; the role,
+			// if any, picks one of the mount's trusted certificates.
+			if l.Role != "" {
+				body["name"] = l.Role
+			}
+		case "aws":
+			var err error
+			if body, err = awsLoginBody(ctx, l.AWS, l.Role); err != nil {
+				return err
 			}
 		default:
 			return fmt.Errorf("unknown Vault login method %q", l.Method)
