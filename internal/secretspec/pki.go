@@ -139,6 +139,9 @@ func (p *pkiParser) entry(n int) (PKISpec, error) {
 	if tok == "" {
 		return s, p.errorAt(p.start, "the path is missing ("+pkiExample+")")
 	}
+	if i := strings.IndexByte(tok, '?'); i >= 0 {
+		return s, p.errorAt(p.start+i, "invalid path: a vault-pki path takes no query (put the parameters in the JSON object)")
+	}
 	path, off, msg := checkPath(tok)
 	if msg == "" {
 		path, off, msg = checkPKIPath(path, len(tok)-len(path))
@@ -187,9 +190,6 @@ func (p *pkiParser) entry(n int) (PKISpec, error) {
 // (or MOUNT/issuer/REF/issue/ROLE): its answer is what the four names hold.
 // off is where path starts in the token.
 func checkPKIPath(path string, off int) (string, int, string) {
-	if i := strings.IndexByte(path, '?'); i >= 0 {
-		return "", off + i, "invalid path: a vault-pki path takes no query (put the parameters in the JSON object)"
-	}
 	segs := strings.Split(path, "/")
 	if len(segs) < 3 || segs[len(segs)-2] != "issue" || segs[len(segs)-1] == "" || segs[0] == "" {
 		return "", off, "invalid path: it must be a PKI issue endpoint, MOUNT/issue/ROLE (e.g. pki/issue/web)"
@@ -198,24 +198,23 @@ func checkPKIPath(path string, off int) (string, int, string) {
 }
 
 // checkPKIName returns what is wrong with the names s is exported under,
-// by export.CheckEnvName's rule (env names are the stricter), or "".
+// by export.CheckEnvName's rule (env names are the stricter), or "". No
+// name the runner refuses (NODE_OPTIONS) ends in a part's suffix, so only
+// the form is at stake. A role that derives to nothing would give "_CERT":
+// refused, since it names nothing the user wrote.
 func checkPKIName(s PKISpec) string {
 	const hint = "use letters, digits and '_', not starting with a digit"
+	if s.Name == "" && DeriveName(s.Role()) == "" {
+		return `cannot derive a name from the role: it would be empty (add "| NAME" to choose one)`
+	}
 	for _, part := range PKIParts {
 		env, _ := s.Names(part)
 		var bad *export.NameError
 		if !errors.As(export.CheckEnvName(env), &bad) {
 			continue
 		}
-		switch {
-		case s.Name != "" && bad.Refused:
-			return fmt.Sprintf("invalid name %q: %s gives %s (choose another name)", s.Name, env, bad.Reason)
-		case s.Name != "":
+		if s.Name != "" {
 			return fmt.Sprintf("invalid name %q (%s, e.g. WEB_TLS: it names %s and the other parts)", s.Name, hint, env)
-		case DeriveName(s.Role()) == "":
-			return `cannot derive a name from the role: it would be empty (add "| NAME" to choose one)`
-		case bad.Refused:
-			return fmt.Sprintf(`cannot derive a name from the role: %q: %s (add "| NAME" to choose another one)`, env, bad.Reason)
 		}
 		return fmt.Sprintf(`cannot derive a name from the role: %q: %s (add "| NAME" to choose one)`, env, bad.Reason)
 	}
