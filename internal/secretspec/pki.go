@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -152,7 +153,7 @@ func (p *pkiParser) entry(n int) (PKISpec, error) {
 	s.Path = path
 	p.skip(sameLineSpace)
 	if p.off >= len(p.in) || p.in[p.off] != '{' {
-		return s, p.errorAt(p.off, "the parameters must follow the path as a JSON object on the same line ("+pkiExample+")")
+		return s, p.errorAt(p.off, "the parameters must be a JSON object, after the path on the same line ("+pkiExample+")")
 	}
 	jsonStart := p.off
 	dec := json.NewDecoder(strings.NewReader(p.in[jsonStart:]))
@@ -225,23 +226,16 @@ func checkPKIName(s PKISpec) string {
 // that starts at start.
 func jsonErrorOffset(in string, start int, err error) int {
 	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
+	if errors.As(err, &syn) {
 		return min(start+int(syn.Offset)-1, len(in))
-	case errors.As(err, &typ):
-		return start // not an object: point at its start
 	}
 	return len(in) // io.ErrUnexpectedEOF: the object is not closed
 }
 
-// jsonReason says what is wrong with the JSON, without repeating values.
+// jsonReason says what is wrong with the JSON. The decoder's messages
+// quote at most one character of the input.
 func jsonReason(err error) string {
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &typ):
-		return "it must be an object, e.g. {\"common_name\": \"app.example.com\"}"
-	case err.Error() == "unexpected EOF":
+	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return "the object is not closed (add the missing \"}\")"
 	}
 	return err.Error()

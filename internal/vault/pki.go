@@ -139,9 +139,9 @@ func (e *IssueError) Error() string {
 	case 403:
 		return fmt.Sprintf("permission denied issuing a certificate at %s: the token's policies need the \"update\" capability on path %q (%s)", e.Path, e.Path, e.Reason)
 	case 400:
-		return fmt.Sprintf("Vault refused the vault-pki parameters for %s: %s (the role's allowed_domains and max_ttl bound them)", e.Path, e.Reason)
+		return fmt.Sprintf("Vault refused to issue a certificate at %s: %s (check the role name, and that the vault-pki parameters fit the role's allowed_domains and max_ttl)", e.Path, e.Reason)
 	case 404:
-		return fmt.Sprintf("issuing a certificate at %s: %s (check the PKI mount and the role name)", e.Path, e.Reason)
+		return fmt.Sprintf("issuing a certificate at %s: %s (check the PKI mount's path)", e.Path, e.Reason)
 	}
 	return fmt.Sprintf("issuing a certificate at %s: %s", e.Path, strings.TrimSpace(e.Reason))
 }
