@@ -117,7 +117,7 @@ func TestVaultPKI_IssuesCertificatesAlongsideSecrets(t *testing.T) {
 	masks := runnertest.Masks(res.Stdout)
 	for _, tt := range []struct {
 		prefix, outPrefix, cn string
-		chainLen             int
+		chainLen              int
 	}{
 		{"EXAMPLEDOTCOM", "exampledotcom", "ci.example.com", 1},
 		{"INT", "INT", "int.example.com", 2},

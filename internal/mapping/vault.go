@@ -23,7 +23,7 @@ type VaultResult struct {
 	// Certificates are the issued certificates, in the order of the
 	// plan's PKI entries.
 	Certificates []vault.Certificate
-	Token   secret.String
+	Token        secret.String
 	// LeasedPaths are the paths read as dynamic secrets; when PostRevokes
 	// is set, their leases keep the token alive until the post step.
 	LeasedPaths []string
