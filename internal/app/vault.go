@@ -96,6 +96,11 @@ func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Conte
 	}()
 	res.secrets, err = c.ReadAll(ctx, paths, readWorkers)
 	<-issued
+	for _, cert := range res.certs {
+		if cert.Serial != "" { // an entry that failed has none
+			out.Infof("Issued a certificate at %s (serial number %s)", cert.Path, cert.Serial)
+		}
+	}
 	return res, errors.Join(err, issueErr)
 }
 

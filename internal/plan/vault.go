@@ -114,7 +114,7 @@ func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	}
 	if len(v.Specs) == 0 && len(v.PKI) == 0 && !v.ExportToken && !v.OutputToken {
 		return nil, &inputs.Error{Input: "vault-secrets",
-			Hint: "vault-url is set but nothing is asked of Vault: list secrets as `path key | NAME;`, or set vault-export-token"}
+			Hint: "vault-url is set but nothing is asked of Vault: list secrets as `path key | NAME;`, certificates in vault-pki, or set vault-export-token"}
 	}
 	if v.TLS, err = vaultTLS(r); err != nil {
 		return nil, err
