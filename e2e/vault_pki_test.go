@@ -49,6 +49,8 @@ func configurePKI(ctx context.Context, v *testbed.Vault) error {
 		{"POST", "sys/mounts/" + pkiRootMount, map[string]any{"type": "pki", "config": map[string]any{"max_lease_ttl": "87600h"}}},
 		{"POST", pkiRootMount + "/root/generate/internal", map[string]any{"common_name": "example.com", "ttl": "87600h"}},
 		{"POST", pkiRootMount + "/roles/" + pkiCertRole, role},
+		{"POST", pkiRootMount + "/roles/leased", map[string]any{"allowed_domains": "example.com", "allow_subdomains": true,
+			"max_ttl": "72h", "generate_lease": true}},
 		{"POST", "sys/mounts/" + pkiIntMount, map[string]any{"type": "pki", "config": map[string]any{"max_lease_ttl": "43800h"}}},
 		{"PUT", "sys/policies/acl/" + pkiRole, map[string]any{"policy": testbed.TutorialPolicy + fmt.Sprintf(`
 path "%s/issue/*" { capabilities = ["update"] }
@@ -193,4 +195,22 @@ func TestVaultPKI_Failures(t *testing.T) {
 			assert.Empty(t, res.OutputRaw)
 		})
 	}
+}
+
+// A role with generate_lease gives the certificate a lease under the
+// token: revoking the token at the end of the step would revoke the
+// certificate, so the token is kept for the post step, as for dynamic
+// secrets.
+func TestVaultPKI_LeasedCertificateKeepsTheTokenForThePostStep(t *testing.T) {
+	t.Parallel()
+	bin, in, env := pkiVault(t)
+	_, v, _ := vaultServer(t)
+	in = with(in, map[string]string{"vault-pki": pkiRootMount + `/issue/leased {"common_name": "lease.example.com"} | L`})
+	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: env})
+	require.Equal(t, 0, res.ExitCode, res.Stdout)
+
+	assert.Contains(t, res.Stdout, "Keeping the Vault token until the job ends")
+	assert.Contains(t, res.Stdout, pkiRootMount+"/issue/leased")
+	assert.True(t, tokenWorks(t, v, vaultTokenFrom(t, res.Stdout)), "the token lives until the post step")
+	assert.NotEmpty(t, res.State)
 }
