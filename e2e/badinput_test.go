@@ -236,6 +236,16 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"spec_clash_with_an_aws_env_var", bothBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | AWS_SESSION_TOKEN"}, nil, "Invalid input vault-secrets", "role-to-assume and entry 1 (secret/data/aws accessKey | AWS_SESSION_TOKEN) both set env var AWS_SESSION_TOKEN"},
 		{"spec_clash_with_an_aws_output", bothBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | aws-account-id"}, nil, "Invalid input vault-secrets", "entry 1"},
 
+		// The vault-pki grammar.
+		{"pki_parameters_not_json", vaultBase, map[string]string{"vault-pki": "pki/issue/web {common_name: x}"}, nil, "Invalid input vault-pki", "entry 1 (line 1, column 16): invalid JSON parameters"},
+		{"pki_parameters_not_an_object", vaultBase, map[string]string{"vault-pki": `pki/issue/web ["x"]`}, nil, "Invalid input vault-pki", "column 15): the parameters must be a JSON object"},
+		{"pki_parameters_missing", vaultBase, map[string]string{"vault-pki": "pki/issue/web | TLS"}, nil, "Invalid input vault-pki", "must be a JSON object"},
+		{"pki_error_on_the_second_line", vaultBase, map[string]string{"vault-pki": "pki/issue/web {} | A\npki/issue/api {} |"}, nil, "Invalid input vault-pki", "entry 2 (line 2, column 18)"},
+		{"pki_path_not_an_issue_endpoint", vaultBase, map[string]string{"vault-pki": "pki/sign/web {}"}, nil, "Invalid input vault-pki", "MOUNT/issue/ROLE"},
+		{"pki_name_with_a_dash", vaultBase, map[string]string{"vault-pki": "pki/issue/web {} | web-tls"}, nil, "Invalid input vault-pki", `invalid name "web-tls"`},
+		{"pki_name_clashes_with_a_secret", vaultBase, map[string]string{"vault-pki": "pki/issue/aws {} | AWS"}, nil, "Invalid input vault-secrets", "both set env var AWS_KEY"},
+		{"pki_names_derived_from_one_role_clash", vaultBase, map[string]string{"vault-pki": "pki/issue/web {}; pki_int/issue/web {}"}, nil, "Invalid input vault-pki", "both set env var WEB_CERT"},
+
 		// An input of a side that is off does nothing: refused, not skipped.
 		{"vault_secrets_with_an_empty_vault_url", bothBase, vaultOff, nil, "Invalid input vault-url", "vault-role, vault-secrets are set, but vault-url is empty"},
 		{"vault_token_with_an_empty_vault_url_is_named_not_shown", awsBase, map[string]string{"vault-method": "token", "vault-token": badInputMarker}, nil, "Invalid input vault-url", "or remove vault-method, vault-token"},

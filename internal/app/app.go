@@ -104,7 +104,7 @@ func Run(ctx context.Context, d Deps) (err error) {
 		}
 	}
 	if p.Vault != nil {
-		notes, err := mapping.Vault(set, p.Vault, mapping.VaultResult{Secrets: vlt.secrets, Token: vlt.token,
+		notes, err := mapping.Vault(set, p.Vault, mapping.VaultResult{Secrets: vlt.secrets, Certificates: vlt.certs, Token: vlt.token,
 			LeasedPaths: vlt.leasedPaths(), PostRevokes: postRevokes(p.Vault, vlt), Batch: !vlt.revocable()})
 		for _, n := range notes {
 			out.Infof("%s", n)

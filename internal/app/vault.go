@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -25,6 +26,7 @@ type vaultResult struct {
 	client  *vault.Client // nil until logged in
 	token   secret.String
 	secrets map[string]vault.Secret
+	certs   []vault.Certificate // in the order of the plan's PKI entries
 }
 
 // leasedPaths lists the paths that returned a lease (dynamic secrets):
@@ -34,6 +36,11 @@ func (r vaultResult) leasedPaths() []string {
 	for path, s := range r.secrets {
 		if s.LeaseID != "" {
 			paths = append(paths, path)
+		}
+	}
+	for _, c := range r.certs {
+		if c.LeaseID != "" {
+			paths = append(paths, c.Path)
 		}
 	}
 	sort.Strings(paths)
@@ -79,8 +86,34 @@ func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Conte
 	if len(paths) > 0 {
 		out.Infof("Reading %d Vault path(s)", len(paths))
 	}
+	if len(p.PKI) > 0 {
+		out.Infof("Issuing %d certificate(s)", len(p.PKI))
+	}
+	// The certificates are issued while the secrets are read: one round
+	// trip for both.
+	var issueErr error
+	issued := make(chan struct{})
+	go func() {
+		defer close(issued)
+		res.certs, issueErr = c.IssueAll(ctx, issueRequests(p), readWorkers)
+	}()
 	res.secrets, err = c.ReadAll(ctx, paths, readWorkers)
-	return res, err
+	<-issued
+	for _, cert := range res.certs {
+		if cert.Serial != "" { // an entry that failed has none
+			out.Infof("Issued a certificate at %s (serial number %s)", cert.Path, cert.Serial)
+		}
+	}
+	return res, errors.Join(err, issueErr)
+}
+
+// issueRequests lists the plan's certificates to issue.
+func issueRequests(p *plan.VaultPlan) []vault.IssueRequest {
+	reqs := make([]vault.IssueRequest, 0, len(p.PKI))
+	for _, s := range p.PKI {
+		reqs = append(reqs, vault.IssueRequest{Path: s.Path, Params: s.Params})
+	}
+	return reqs
 }
 
 // newVaultClient builds the client for p, with netpolicy.Vault's retry

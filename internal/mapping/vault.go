@@ -20,7 +20,10 @@ const StateVaultToken = "vault-token"
 // VaultResult is what the Vault side fetched, and what became of its token.
 type VaultResult struct {
 	Secrets map[string]vault.Secret // by path as the user wrote it
-	Token   secret.String
+	// Certificates are the issued certificates, in the order of the
+	// plan's PKI entries.
+	Certificates []vault.Certificate
+	Token        secret.String
 	// LeasedPaths are the paths read as dynamic secrets; when PostRevokes
 	// is set, their leases keep the token alive until the post step.
 	LeasedPaths []string
@@ -58,6 +61,9 @@ func Vault(set *export.Set, p *plan.VaultPlan, r VaultResult) (notes []string, e
 		if err != nil {
 			return notes, err
 		}
+	}
+	if err := vaultPKI(p, r.Certificates, add); err != nil {
+		return notes, err
 	}
 	if p.ExportToken {
 		if err := set.Env("VAULT_TOKEN", export.Secret(r.Token), "vault-export-token"); err != nil {
@@ -162,12 +168,17 @@ func summarizeVault(set *export.Set, p *plan.VaultPlan, r VaultResult, names exp
 	if p.LoginRole() != "" {
 		role = ", role " + p.LoginRole()
 	}
-	table(set, "Vault secrets", [][2]string{
+	rows := [][2]string{
 		{"Vault", p.Address},
 		{"Login", fmt.Sprintf("%s at `auth/%s`%s", p.Method, p.Mount, role)},
 		{"Paths read", codeList(p.Paths())},
+	}
+	if len(p.PKI) > 0 {
+		rows = append(rows, [2]string{"Certificates", pkiSummary(p, r.Certificates)})
+	}
+	table(set, "Vault secrets", append(rows, [][2]string{
 		{"Env vars", codeList(names.env)},
 		{"Outputs", codeList(names.outputs)},
 		{"Token", token},
-	})
+	}...))
 }

@@ -166,6 +166,9 @@ func checkNames(p Plan) error {
 	if v.OutputToken {
 		_ = set.Output("vault-token", blank, "vault-output-token")
 	}
+	if err := checkPKINames(set, v); err != nil {
+		return err
+	}
 	for _, s := range v.Specs {
 		if s.Selector.Wildcard != secretspec.None {
 			continue
@@ -185,6 +188,31 @@ func checkNames(p Plan) error {
 				hint += ", or set output-env-credentials: false"
 			}
 			return &inputs.Error{Input: "vault-secrets", Value: s.Raw, Hint: hint}
+		}
+	}
+	return nil
+}
+
+// checkPKINames adds the four names of each vault-pki entry to set; a
+// clash with a name added before is an error naming both.
+func checkPKINames(set *export.Set, v *VaultPlan) error {
+	blank := export.Public("")
+	for _, s := range v.PKI {
+		entry := fmt.Sprintf("vault-pki entry %d (%s)", s.Entry, s.Raw)
+		for _, part := range secretspec.PKIParts {
+			env, out := s.Names(part)
+			var err error
+			if v.ExportEnv {
+				err = set.Env(env, blank, entry)
+			}
+			if err == nil {
+				err = set.Output(out, blank, entry)
+			}
+			var clash *export.CollisionError
+			if errors.As(err, &clash) {
+				return &inputs.Error{Input: "vault-pki", Value: s.Raw,
+					Hint: fmt.Sprintf("%s and %s both set %s %s: give one of them another name with `| NAME`", clash.First, clash.Second, clash.Kind, clash.Name)}
+			}
 		}
 	}
 	return nil

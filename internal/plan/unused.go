@@ -67,6 +67,7 @@ var vaultInputs = []sideInput{
 	{"vault-namespace", ""},
 	{"vault-audience", ""},
 	{"vault-secrets", ""},
+	{"vault-pki", ""},
 	{"vault-export-env", "true"},
 	{"vault-export-token", "false"},
 	{"vault-output-token", "false"},

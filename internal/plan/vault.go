@@ -27,6 +27,7 @@ type VaultPlan struct {
 	AWSLogin *AWSLoginPlan // method aws
 
 	Specs          []secretspec.Spec
+	PKI            []secretspec.PKISpec // certificates to issue (vault-pki)
 	ExportEnv      bool
 	ExportToken    bool // VAULT_TOKEN and VAULT_ADDR for later steps
 	OutputToken    bool
@@ -109,12 +110,15 @@ func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	if v.Specs, err = secretspec.Parse(r.String("vault-secrets")); err != nil {
 		return nil, err
 	}
+	if v.PKI, err = secretspec.ParsePKI(r.String("vault-pki")); err != nil {
+		return nil, err
+	}
 	if err := vaultFlags(r, v); err != nil {
 		return nil, err
 	}
-	if len(v.Specs) == 0 && !v.ExportToken && !v.OutputToken {
+	if len(v.Specs) == 0 && len(v.PKI) == 0 && !v.ExportToken && !v.OutputToken {
 		return nil, &inputs.Error{Input: "vault-secrets",
-			Hint: "vault-url is set but nothing is asked of Vault: list secrets as `path key | NAME;`, or set vault-export-token"}
+			Hint: "vault-url is set but nothing is asked of Vault: list secrets as `path key | NAME;`, certificates in vault-pki, or set vault-export-token"}
 	}
 	if v.TLS, err = vaultTLS(r); err != nil {
 		return nil, err
