@@ -52,12 +52,12 @@ func Parse(input string) ([]Spec, error) {
 type entry struct {
 	line      string
 	lineNo, n int
-	pathStart int // first non-space character
-	pathEnd   int // end of the first token
-	pipe      int // last '|' or '>' outside quotes, or -1
+	pathStart int  // first non-space character
+	pathEnd   int  // end of the first token
+	pipe      int  // last '|' or '>' outside quotes, or -1
 	toFile    bool // the separator at pipe is '>'
-	end       int // the ';' or the end of the line
-	quoteAt   int // an unclosed quote, or -1
+	end       int  // the ';' or the end of the line
+	quoteAt   int  // an unclosed quote, or -1
 }
 
 // splitEntry finds the entry that starts at off in line, and where the next
