@@ -54,7 +54,7 @@ func Run(ctx context.Context, d Deps) (err error) {
 	if d.HTTP, err = netpolicy.Proxy(p.Proxy).Apply(d.HTTP); err != nil {
 		return err
 	}
-	if err := filesDir(p.AWS, d.Rand); err != nil {
+	if err := filesDir(p.Files, d.Rand); err != nil {
 		return err
 	}
 	// The one deadline of the step: every retry loop stops inside it.
