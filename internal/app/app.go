@@ -97,7 +97,8 @@ func Run(ctx context.Context, d Deps) (err error) {
 	}
 	if p.Vault != nil {
 		notes, err := mapping.Vault(set, p.Vault, mapping.VaultResult{Secrets: vlt.secrets, Token: vlt.token,
-			LeasedPaths: vlt.leasedPaths(), PostRevokes: postRevokes(p.Vault, vlt), Batch: !vlt.revocable()})
+			LeasedPaths: vlt.leasedPaths(), PostRevokes: postRevokes(p.Vault, vlt), Batch: !vlt.revocable(),
+			Masked: stepSecrets(p, d.Getenv)})
 		for _, n := range notes {
 			out.Infof("%s", n)
 		}
