@@ -164,3 +164,36 @@ func TestVaultUnmasked_ValueHoldingASecretIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// The hostile-value corpus through vault-unmasked: each value reaches env
+// and outputs exactly, with no mask registered for it, and nothing else
+// masked in the step is carried by it.
+func TestVaultUnmasked_HostileValuesReachOutputsExactly(t *testing.T) {
+	t.Parallel()
+	bin, v, tokens := vaultServer(t)
+	values := loadHostileValues(t)
+	data := map[string]any{}
+	var specs, names []string
+	var want []runnertest.Entry
+	for i, hv := range values {
+		key := fmt.Sprintf("h%02d", i)
+		name := "U" + strings.ToUpper(key)
+		data[key] = hv.Value
+		specs = append(specs, fmt.Sprintf("secret/data/hostile-unmasked %s | %s", key, name))
+		names = append(names, name)
+		want = append(want, runnertest.Entry{Name: name, Value: hv.Value})
+	}
+	_, err := v.API(context.Background(), "POST", "secret/data/hostile-unmasked", map[string]any{"data": data})
+	require.NoError(t, err)
+	in := with(vaultInputs(v, strings.Join(specs, "\n")), map[string]string{"vault-unmasked": strings.Join(names, "\n")})
+	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
+	require.Equal(t, 0, res.ExitCode, "stdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
+	assert.Equal(t, want, res.Env, "GITHUB_ENV")
+	assert.Equal(t, want, res.Outputs, "GITHUB_OUTPUT")
+	masks := runnertest.Masks(res.Stdout)
+	token := vaultTokenFrom(t, res.Stdout)
+	for _, hv := range values {
+		assert.NotContains(t, masks, hv.Value, "%s is not masked", hv.Name)
+		assert.NotContains(t, hv.Value, token)
+	}
+}
