@@ -24,6 +24,7 @@ func TestParse_file_entries(t *testing.T) {
 		{"quoted_gt_belongs_to_the_key", `secret/data/ci "a>b" | AB`, false, `"a>b"`, "AB"},
 		{"quoted_key_then_gt", `secret/data/ci "a|b" > AB`, true, `"a|b"`, "AB"},
 		{"pipe_still_exports_the_value", "secret/data/ci key | KEY", false, "key", "KEY"},
+		{"gt_inside_brackets_is_no_separator", "secret/data/ci items[0] > ITEM_FILE", true, "items[0]", "ITEM_FILE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,5 +70,21 @@ func TestParse_file_entry_errors(t *testing.T) {
 			assert.Equal(t, tt.col, perr.Column)
 			assert.Contains(t, perr.Msg, tt.msg)
 		})
+	}
+}
+
+// A '>' that belongs to a selector expression (inside brackets, or >=) is
+// no file separator: such an entry is read as a plain one, whatever its
+// selector's fate, and a '|' after a '>' names a plain entry.
+func TestParse_gt_in_a_selector_is_no_separator(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"secret/data/ci a>=b", "secret/data/ci a[b>1]", "secret/data/ci a>b | AB"} {
+		specs, err := secretspec.Parse(in)
+		if err == nil {
+			assert.False(t, specs[0].ToFile, in)
+			continue
+		}
+		assert.NotContains(t, err.Error(), `after ">"`, in)
+		assert.NotContains(t, err.Error(), "invalid name", in)
 	}
 }

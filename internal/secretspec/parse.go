@@ -83,7 +83,7 @@ func splitEntry(line string, off int) (entry, int) {
 	}
 	e.pathEnd = i
 	var quote rune
-	quoteAt := -1
+	quoteAt, depth := -1, 0
 	for ; i < len(line); i++ {
 		c := rune(line[i]) // the runes that matter here are ASCII
 		switch {
@@ -93,8 +93,16 @@ func splitEntry(line string, off int) (entry, int) {
 			}
 		case c == '"' || c == '\'' || c == '`':
 			quote, quoteAt = c, i
-		case c == '|' || c == '>':
-			e.pipe, e.toFile = i, c == '>'
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		case c == '|':
+			e.pipe, e.toFile = i, false
+		case c == '>' && depth <= 0 && !strings.HasPrefix(line[i+1:], "="):
+			// Inside brackets, or as >=, it is a comparison of a selector
+			// expression, not the file separator.
+			e.pipe, e.toFile = i, true
 		case c == ';':
 			e.end = i
 			return e, i + 1
