@@ -54,7 +54,7 @@ func Run(ctx context.Context, d Deps) (err error) {
 	if d.HTTP, err = netpolicy.Proxy(p.Proxy).Apply(d.HTTP); err != nil {
 		return err
 	}
-	if err := filesDir(p.AWS, d.Rand); err != nil {
+	if err := filesDir(p.Files, d.Rand); err != nil {
 		return err
 	}
 	if p.AWS != nil && p.AWS.Refresh && p.Proxy.HTTPProxy != "" {
@@ -105,7 +105,8 @@ func Run(ctx context.Context, d Deps) (err error) {
 	}
 	if p.Vault != nil {
 		notes, err := mapping.Vault(set, p.Vault, mapping.VaultResult{Secrets: vlt.secrets, Certificates: vlt.certs, Token: vlt.token,
-			LeasedPaths: vlt.leasedPaths(), PostRevokes: postRevokes(p.Vault, vlt), Batch: !vlt.revocable()})
+			LeasedPaths: vlt.leasedPaths(), PostRevokes: postRevokes(p.Vault, vlt), Batch: !vlt.revocable(),
+			Masked: stepSecrets(p, d.Getenv)})
 		for _, n := range notes {
 			out.Infof("%s", n)
 		}

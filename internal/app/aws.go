@@ -169,20 +169,21 @@ func exportAWS(set *export.Set, p *plan.AWSPlan, r awsResult, now time.Time) err
 // runs on the runner's host as it is.
 const selfPath = "/proc/self/exe"
 
-// filesDir names this step's directory for the AWS files, under the
-// runner's temp directory, with a random suffix: two steps of a job must
-// not share one, and a later step must not guess it before it exists.
-func filesDir(p *plan.AWSPlan, rnd io.Reader) error {
-	if p == nil || !p.FilesNeeded() {
+// filesDir names this step's directory of files (AWS config files, Vault
+// secrets written to files), under the runner's temp directory, with a
+// random suffix: two steps of a job must not share one, and a later step
+// must not guess it before it exists.
+func filesDir(p *plan.FilesPlan, rnd io.Reader) error {
+	if !p.Needed() {
 		return nil
 	}
 	if info, err := os.Stat(p.TempDir); err != nil || !info.IsDir() {
 		return &plan.EnvError{Heading: "No runner temp directory",
-			Message: fmt.Sprintf("RUNNER_TEMP (%s) is not a directory, and aws-profiles, aws-profile and refresh-credentials write their files there: use runner 2.329 or later, which mounts it into the container", p.TempDir)}
+			Message: fmt.Sprintf("RUNNER_TEMP (%s) is not a directory, and aws-profiles, aws-profile, refresh-credentials and vault-secrets entries written as `path key > NAME` write their files there: use runner 2.329 or later, which mounts it into the container", p.TempDir)}
 	}
 	var b [4]byte
 	if _, err := io.ReadFull(rnd, b[:]); err != nil {
-		return fmt.Errorf("drawing a name for the AWS files directory: %w", err)
+		return fmt.Errorf("drawing a name for the files directory: %w", err)
 	}
 	return p.SetFilesDir(hex.EncodeToString(b[:]))
 }

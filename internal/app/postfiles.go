@@ -9,19 +9,20 @@ import (
 // hands the post step its directory of AWS files.
 const StateAWSFilesDir = mapping.StateAWSFilesDir
 
-// removeAWSFiles deletes the directory of AWS profile files the main step
-// saved in GITHUB_STATE, and reports whether there was one. The files hold
-// credentials: they must not outlive the job on a self-hosted runner. A
-// failure is a warning; the credentials in them expire on their own.
+// removeAWSFiles deletes the step's directory of files (AWS profile files
+// and Vault secret files, which share it) the main step saved in
+// GITHUB_STATE, and reports whether there was one. The files hold
+// credentials and secrets: they must not outlive the job on a self-hosted
+// runner. A failure is a warning, naming the directory to delete.
 func removeAWSFiles(getenv func(string) string, out *runner.Runner) bool {
 	dir := getenv("STATE_" + StateAWSFilesDir)
 	if dir == "" {
 		return false
 	}
 	if err := runner.RemoveFilesDir(dir, getenv("RUNNER_TEMP")); err != nil {
-		out.Warningf("could not delete the AWS profile files: %v; the credentials in them expire on their own", err)
+		out.Warningf("could not delete the AWS profile files and Vault secret files: %v; AWS credentials expire on their own, Vault secrets do not: delete the directory on a self-hosted runner", err)
 		return true
 	}
-	out.Infof("federate: deleted the AWS profile files in %s", dir)
+	out.Infof("federate: deleted the AWS profile files and Vault secret files in %s", dir)
 	return true
 }

@@ -196,3 +196,11 @@ func revokeContext(step context.Context) (context.Context, context.CancelFunc) {
 		cancelTimeout()
 	}
 }
+
+// stepSecrets are the secrets the step masks without exporting them: the
+// runner's request token and the environment's AWS keys. No vault-unmasked
+// value may hold one.
+func stepSecrets(p plan.Plan, getenv func(string) string) []secret.String {
+	env := envCredentials(getenv)
+	return []secret.String{p.Token.RequestToken, env.AccessKeyID, env.SecretAccessKey, env.SessionToken}
+}

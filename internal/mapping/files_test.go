@@ -26,7 +26,8 @@ func profilesPlan(change func(*plan.AWSPlan)) *plan.AWSPlan {
 			{Name: "audit", RoleARN: "arn:aws:iam::444444444444:role/read", AccountID: "444444444444",
 				Region: "eu-west-1", SessionName: "GitHubActions", Duration: time.Hour, Source: "prod", ExternalID: "ci-audit"},
 		},
-		FilesDir: "/github/runner_temp/federate-0123abcd", HostFilesDir: "/home/runner/_temp/federate-0123abcd"}
+		FilesPlan: &plan.FilesPlan{TempDir: "/github/runner_temp", HostTempDir: "/home/runner/_temp",
+			FilesDir: "/github/runner_temp/federate-0123abcd", HostFilesDir: "/home/runner/_temp/federate-0123abcd"}}
 	if change != nil {
 		change(p)
 	}

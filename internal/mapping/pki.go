@@ -5,9 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/federate-action/federate/internal/export"
 	"github.com/federate-action/federate/internal/plan"
-	"github.com/federate-action/federate/internal/secret"
 	"github.com/federate-action/federate/internal/secretspec"
 	"github.com/federate-action/federate/internal/vault"
 )
@@ -38,7 +36,7 @@ func vaultPKI(p *plan.VaultPlan, certs []vault.Certificate, add addFunc) error {
 		source := fmt.Sprintf("vault-pki entry %d (%s)", s.Entry, s.Raw)
 		for _, part := range secretspec.PKIParts {
 			env, out := s.Names(part)
-			if err := add(env, out, export.Secret(secret.New(pkiValue(certs[i], part))), source); err != nil {
+			if err := add(env, out, pkiValue(certs[i], part), source, false); err != nil {
 				return err
 			}
 		}

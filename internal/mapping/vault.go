@@ -31,6 +31,10 @@ type VaultResult struct {
 	// Batch is a batch token, which Vault cannot revoke: it expires at the
 	// end of its TTL.
 	Batch bool
+	// Masked are the step's other secrets that are masked in the log but
+	// not exported (the runner's request token, the environment's AWS
+	// keys, the login's credentials): no vault-unmasked value may hold one.
+	Masked []secret.String
 }
 
 // exported records the names one side set, for the summary.
@@ -42,7 +46,16 @@ type exported struct{ env, outputs []string }
 // token kept for the post step), returned with an error too.
 func Vault(set *export.Set, p *plan.VaultPlan, r VaultResult) (notes []string, err error) {
 	var names exported
-	add := func(envName, outName string, v export.Value, source string) error {
+	var unmasked []unmaskedValue
+	add := func(envName, outName, text, source string, isPath bool) error {
+		v := export.Secret(secret.New(text))
+		switch {
+		case isPath:
+			v = export.Public(text) // a secret file's path: the value is in the file
+		case p.Unmasked[envName] || p.Unmasked[outName]:
+			v = export.Public(text)
+			unmasked = append(unmasked, unmaskedValue{name: outName, source: source, text: text})
+		}
 		if err := set.Output(outName, v, source); err != nil {
 			return err
 		}
@@ -87,11 +100,17 @@ func Vault(set *export.Set, p *plan.VaultPlan, r VaultResult) (notes []string, e
 		notes = append(notes, fmt.Sprintf("Keeping the Vault token until the job ends: revoking it now would revoke the leases of %s; the post step revokes it",
 			strings.Join(r.LeasedPaths, ", ")))
 	}
+	if err := checkUnmasked(set, append([]secret.String{r.Token, p.Token, p.SecretID}, r.Masked...), unmasked); err != nil {
+		return notes, err
+	}
 	summarizeVault(set, p, r, names)
 	return notes, nil
 }
 
-type addFunc func(envName, outName string, v export.Value, source string) error
+// addFunc exports one value under its env and output names, masked unless
+// vault-unmasked names it, or the path of a secret file (isPath), which
+// is not masked.
+type addFunc func(envName, outName, text, source string, isPath bool) error
 
 // vaultEntry exports what one vault-secrets entry selects, or returns a
 // note when vault-ignore-not-found skips it.
@@ -115,13 +134,15 @@ func vaultEntry(set *export.Set, p *plan.VaultPlan, s secretspec.Spec, sec vault
 			if err := export.CheckKeyEnvName(envName); p.ExportEnv && errors.As(err, &bad) {
 				return "", &KeyNameError{Spec: s, Key: key, Err: bad}
 			}
-			if err := add(envName, outName, export.Secret(secret.New(text)), keySource); err != nil {
+			if err := add(envName, outName, text, keySource, false); err != nil {
 				if errors.As(err, &bad) {
 					return "", &KeyNameError{Spec: s, Key: key, Err: bad}
 				}
 				return "", err
 			}
-			maskLeaves(set, sec.Data[key])
+			if !p.Unmasked[envName] && !p.Unmasked[outName] {
+				maskLeaves(set, sec.Data[key])
+			}
 		}
 		return "", nil
 	}
@@ -136,10 +157,15 @@ func vaultEntry(set *export.Set, p *plan.VaultPlan, s secretspec.Spec, sec vault
 	if err != nil {
 		return "", err
 	}
-	if err := add(s.EnvName(), s.OutputName(), export.Secret(secret.New(text)), source); err != nil {
+	if s.ToFile {
+		return "", vaultFile(set, p, s, text, v, source, add)
+	}
+	if err := add(s.EnvName(), s.OutputName(), text, source, false); err != nil {
 		return "", err
 	}
-	maskLeaves(set, v)
+	if !p.Unmasked[s.EnvName()] && !p.Unmasked[s.OutputName()] {
+		maskLeaves(set, v)
+	}
 	return "", nil
 }
 

@@ -49,13 +49,9 @@ type AWSPlan struct {
 	UseExisting      bool   // keep valid credentials from the environment instead of assuming RoleARN
 	Refresh          bool   // credential_process profiles instead of static keys
 
-	// TempDir is RUNNER_TEMP as the step sees it, and HostTempDir as later
-	// steps see it (the runner-temp input); both set only when files are
-	// needed (FilesNeeded). FilesDir and HostFilesDir are the step's own
-	// directory in them, set by SetFilesDir once the caller has drawn the
-	// random suffix (the plan does no I/O, so it draws nothing).
-	TempDir, HostTempDir   string
-	FilesDir, HostFilesDir string
+	// FilesPlan is the step's one directory of files, shared with the
+	// Vault side; Build always sets it.
+	*FilesPlan
 }
 
 // Shapes from the STS and IAM API models (see the inputs' docs in action.yml);
@@ -149,9 +145,6 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 		return nil, err
 	}
 	if p.AllowedAccountIDs, err = allowedAccounts(r.List("allowed-account-ids"), p.AccountID, p.Profiles); err != nil {
-		return nil, err
-	}
-	if err := filesDirs(r, p); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -3,7 +3,6 @@ package plan
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 	"time"
 
@@ -152,54 +151,11 @@ func (a *AWSPlan) FilesNeeded() bool {
 	return len(a.Profiles) > 0 || a.ProfileName != "" || a.Refresh
 }
 
-// filesDirs finds where the files go. The container sees the runner's
-// temp directory at RUNNER_TEMP; later steps on the host see it at
-// runner-temp (action.yml passes ${{ runner.temp }}); a binary run on
-// the host directly sees one path, so without runner-temp the two are
-// the same. Whether RUNNER_TEMP is a directory is checked by the caller
-// that creates the files.
-func filesDirs(r *inputs.Reader, p *AWSPlan) error {
-	if !p.FilesNeeded() {
-		return nil
-	}
-	temp := r.Env("RUNNER_TEMP")
-	if temp == "" || !cleanAbs(temp) {
-		return &EnvError{Heading: "No runner temp directory",
-			Message: fmt.Sprintf("aws-profiles, aws-profile and refresh-credentials write AWS config files to the runner's temp directory, but RUNNER_TEMP is %q: use runner 2.329 or later, which mounts it into the container, or set RUNNER_TEMP to an absolute directory for a local run", temp)}
-	}
-	p.TempDir, p.HostTempDir = path.Clean(temp), path.Clean(temp)
-	if host := r.String("runner-temp"); host != "" {
-		if !cleanAbs(host) {
-			return &inputs.Error{Input: "runner-temp", Value: host,
-				Hint: "leave it unset: action.yml passes the runner's temp directory, an absolute path on the host"}
-		}
-		p.HostTempDir = path.Clean(host)
-	}
-	return nil
-}
-
 // cleanAbs accepts an absolute path with no control character: the path
 // is exported to later steps and written into config files.
 func cleanAbs(s string) bool {
 	return path.IsAbs(s) && !strings.ContainsFunc(s, func(c rune) bool { return c < ' ' || c == 0x7f })
 }
 
-var filesSuffix = regexp.MustCompile(`^[0-9a-f]{8}$`)
-
 // maxChained is the longest session STS gives a chained role.
 const maxChained = time.Duration(awsnames.MaxChainedDurationSeconds) * time.Second
-
-// SetFilesDir names the step's own directory in TempDir and HostTempDir:
-// federate-SUFFIX, SUFFIX being 8 random hex digits the caller drew. It
-// refuses a plan that writes no files, or another suffix shape.
-func (a *AWSPlan) SetFilesDir(suffix string) error {
-	if a.TempDir == "" {
-		return fmt.Errorf("the plan writes no AWS config files")
-	}
-	if !filesSuffix.MatchString(suffix) {
-		return fmt.Errorf("files directory suffix %q is not 8 lowercase hex digits", suffix)
-	}
-	a.FilesDir = path.Join(a.TempDir, "federate-"+suffix)
-	a.HostFilesDir = path.Join(a.HostTempDir, "federate-"+suffix)
-	return nil
-}

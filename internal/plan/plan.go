@@ -17,6 +17,10 @@ type Plan struct {
 	Vault   *VaultPlan // nil when vault-url is not set
 	Timeout time.Duration
 	Proxy   Proxy // for every request: token service, STS, Vault
+	// Files is the step's directory of files, which AWS and Vault share;
+	// never nil after Build (Needed tells whether files are written). AWS
+	// and Vault point at it only when files are written.
+	Files *FilesPlan
 }
 
 // TokenPlan says where ID tokens come from: the runner's token service, or
@@ -63,6 +67,9 @@ func Build(r *inputs.Reader) (Plan, error) {
 			Hint: "federate has nothing to do: set role-to-assume (and aws-region) or aws-profiles for AWS credentials, or vault-url and vault-secrets for Vault secrets"}
 	}
 	if err := checkNames(p); err != nil {
+		return p, err
+	}
+	if err := buildFiles(r, &p); err != nil {
 		return p, err
 	}
 	if (p.AWS != nil && p.AWS.needsIDToken()) || (p.Vault != nil && p.Vault.Method == "jwt") {

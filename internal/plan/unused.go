@@ -72,6 +72,7 @@ var vaultInputs = []sideInput{
 	{"vault-export-token", "false"},
 	{"vault-output-token", "false"},
 	{"vault-ignore-not-found", "false"},
+	{"vault-unmasked", ""},
 	{"vault-ca-certificate", ""},
 	{"vault-client-certificate", ""},
 	{"vault-client-key", ""},

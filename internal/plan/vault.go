@@ -33,6 +33,12 @@ type VaultPlan struct {
 	OutputToken    bool
 	IgnoreNotFound bool
 	Encoding       string // "", base64, hex or utf8: how string values are decoded
+	// Unmasked are the export names (env or output) of vault-unmasked,
+	// whose values are exported unmasked.
+	Unmasked map[string]bool
+	// Files is the step's directory of files (entries `path key > NAME`),
+	// shared with the AWS side; set by Build.
+	Files *FilesPlan
 
 	TLS         TLSPlan
 	Headers     http.Header
@@ -119,6 +125,9 @@ func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	if len(v.Specs) == 0 && len(v.PKI) == 0 && !v.ExportToken && !v.OutputToken {
 		return nil, &inputs.Error{Input: "vault-secrets",
 			Hint: "vault-url is set but nothing is asked of Vault: list secrets as `path key | NAME;`, certificates in vault-pki, or set vault-export-token"}
+	}
+	if v.Unmasked, err = unmaskedNames(r, v); err != nil {
+		return nil, err
 	}
 	if v.TLS, err = vaultTLS(r); err != nil {
 		return nil, err

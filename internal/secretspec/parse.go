@@ -1,4 +1,5 @@
-// Package secretspec parses the vault-secrets input (`path key | NAME;`) into Specs, without I/O.
+// Package secretspec parses the vault-secrets input (`path key | NAME;`,
+// or `path key > NAME;` for a file) into Specs, without I/O.
 package secretspec
 
 import (
@@ -17,6 +18,8 @@ import (
 const (
 	msgNoName  = `You must provide a value when mapping a secret to a name (write "path key | NAME", or drop the "|")`
 	msgPathKey = `You must provide a valid path and key (%s; write "path key | NAME")`
+	// msgNoFileName is `>` without the name to export the file's path as.
+	msgNoFileName = `missing name after ">" (write "path key > NAME": the value is written to a file and NAME is set to the file's path)`
 )
 
 // Parse reads every entry of the vault-secrets input, in order. Entries are
@@ -49,11 +52,12 @@ func Parse(input string) ([]Spec, error) {
 type entry struct {
 	line      string
 	lineNo, n int
-	pathStart int // first non-space character
-	pathEnd   int // end of the first token
-	pipe      int // last '|' outside quotes, or -1
-	end       int // the ';' or the end of the line
-	quoteAt   int // an unclosed quote, or -1
+	pathStart int  // first non-space character
+	pathEnd   int  // end of the first token
+	pipe      int  // last '|' or '>' outside quotes, or -1
+	toFile    bool // the separator at pipe is '>'
+	end       int  // the ';' or the end of the line
+	quoteAt   int  // an unclosed quote, or -1
 }
 
 // splitEntry finds the entry that starts at off in line, and where the next
@@ -72,14 +76,14 @@ func splitEntry(line string, off int) (entry, int) {
 	e.pathStart = i
 	for i < len(line) {
 		r, w := utf8.DecodeRuneInString(line[i:])
-		if r == ';' || r == '|' || unicode.IsSpace(r) {
+		if r == ';' || r == '|' || r == '>' || unicode.IsSpace(r) {
 			break
 		}
 		i += w
 	}
 	e.pathEnd = i
 	var quote rune
-	quoteAt := -1
+	quoteAt, depth := -1, 0
 	for ; i < len(line); i++ {
 		c := rune(line[i]) // the runes that matter here are ASCII
 		switch {
@@ -89,8 +93,16 @@ func splitEntry(line string, off int) (entry, int) {
 			}
 		case c == '"' || c == '\'' || c == '`':
 			quote, quoteAt = c, i
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
 		case c == '|':
-			e.pipe = i
+			e.pipe, e.toFile = i, false
+		case c == '>' && depth <= 0 && !strings.HasPrefix(line[i+1:], "="):
+			// Inside brackets, or as >=, it is a comparison of a selector
+			// expression, not the file separator.
+			e.pipe, e.toFile = i, true
 		case c == ';':
 			e.end = i
 			return e, i + 1
@@ -123,12 +135,15 @@ func (e entry) parse() (Spec, error) {
 	if e.quoteAt >= 0 {
 		return Spec{}, e.errorAt(e.quoteAt, `unclosed quote (close it on the same line: "my-key")`)
 	}
-	s := Spec{Entry: e.n, Line: e.lineNo, Raw: e.raw()}
+	s := Spec{Entry: e.n, Line: e.lineNo, Raw: e.raw(), ToFile: e.toFile}
 	selEnd, nameStart := e.end, e.end
 	if e.pipe >= 0 {
 		selEnd = e.pipe
 		nameStart = skipSpace(e.line, e.pipe+1, e.end)
 		s.Name = strings.TrimSpace(e.line[nameStart:e.end])
+		if s.Name == "" && s.ToFile {
+			return Spec{}, e.errorAt(e.pipe, msgNoFileName)
+		}
 		if s.Name == "" {
 			return Spec{}, e.errorAt(e.pipe, msgNoName)
 		}
@@ -156,6 +171,9 @@ func (e entry) parse() (Spec, error) {
 		return Spec{}, e.errorAt(selStart+selErr.off, selErr.msg)
 	}
 	s.Selector = sel
+	if s.ToFile && sel.Wildcard != None {
+		return Spec{}, e.errorAt(e.pipe, `a wildcard cannot be written to a file: name one key ("path key > NAME"), or write "| NAME" to export every key`)
+	}
 	if msg := checkName(s); msg != "" {
 		at := nameStart
 		if s.Name == "" {

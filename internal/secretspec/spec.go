@@ -25,6 +25,9 @@ type Spec struct {
 	// Name is the text after the last '|' outside quotes, trimmed; "" when
 	// the entry has no '|'. For a wildcard it is a prefix.
 	Name string
+	// ToFile is set by `> NAME` in place of `| NAME`: the value goes to a
+	// file and NAME is exported as the file's path, never the value.
+	ToFile bool
 }
 
 // Selector is the part of an entry between the path and the '|'.
@@ -71,7 +74,10 @@ func (s Spec) String() string {
 	b.WriteString(s.Path)
 	b.WriteByte(' ')
 	b.WriteString(s.Selector.Text)
-	if s.Name != "" {
+	if s.ToFile {
+		b.WriteString(" > ")
+		b.WriteString(s.Name)
+	} else if s.Name != "" {
 		b.WriteString(" | ")
 		b.WriteString(s.Name)
 	}
