@@ -54,8 +54,9 @@ func (r vaultResult) revocable() bool { return r.client != nil && r.client.Revoc
 func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Context) (secret.String, error), out *runner.Runner, client *http.Client) (vaultResult, error) {
 	var res vaultResult
 	// The credentials the user gave, before any request can fail and print.
-	out.Mask(p.Token)
-	out.Mask(p.SecretID)
+	for _, s := range p.LoginSecrets() {
+		out.Mask(s)
+	}
 	if p.TLS.SkipVerify {
 		out.Warningf("vault-tls-skip-verify is true: the Vault server's certificate is not checked, so anyone on the path can read the token and secrets")
 	}
@@ -64,8 +65,12 @@ func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Conte
 		return res, err
 	}
 	out.Infof("Logging in to Vault at %s (auth/%s, method %s%s)", p.Address, p.Mount, p.Method, roleSuffix(p))
+	if p.Method == "kubernetes" {
+		tokens = serviceAccountToken(p.KubernetesTokenPath, out)
+	}
 	token, err := c.Login(ctx, vault.Login{Method: p.Method, Mount: p.Mount, Role: p.Role,
-		JWT: tokens, RoleID: p.RoleID, SecretID: p.SecretID, Token: p.Token})
+		JWT: tokens, RoleID: p.RoleID, SecretID: p.SecretID, Token: p.Token,
+		Username: p.Username, Password: p.Password, GitHubToken: p.GitHubToken, Payload: p.AuthBody})
 	if err != nil {
 		return res, err
 	}

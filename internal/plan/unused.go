@@ -80,6 +80,11 @@ var vaultInputs = []sideInput{
 	{"vault-token", ""},
 	{"vault-role-id", ""},
 	{"vault-secret-id", ""},
+	{"vault-username", ""},
+	{"vault-password", ""},
+	{"vault-github-token", ""},
+	{"vault-kubernetes-token-path", DefaultKubernetesTokenPath},
+	{"vault-auth-payload", ""},
 	{"vault-retry-max-attempts", strconv.Itoa(defaultVaultAttempts)},
 }
 

@@ -96,6 +96,7 @@ func reasons(err error) string {
 // claims: a bound claim that does not match is the usual cause.
 type LoginError struct {
 	Method, Mount, Role string
+	Username            string // userpass, ldap
 	Status              int
 	Reason              string
 	Claims              *idtoken.Claims // jwt only
@@ -112,8 +113,11 @@ func (e *LoginError) Title() string { return "Vault refused the " + e.Method + "
 func (e *LoginError) Error() string {
 	var b strings.Builder
 	role := ""
-	if e.Role != "" && e.Method == "jwt" {
+	if e.Role != "" && (e.Method == "jwt" || e.Method == "kubernetes") {
 		role = " with role " + e.Role
+	}
+	if e.Username != "" {
+		role = " as user " + e.Username
 	}
 	fmt.Fprintf(&b, "Vault refused the %s login at auth/%s%s (HTTP %d: %s).", e.Method, e.Mount, role, e.Status, e.Reason)
 	if e.Claims != nil {
