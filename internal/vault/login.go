@@ -83,6 +83,12 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 
 // loginError explains a refused login; other failures keep their own text.
 func loginError(l Login, err error, jwt secret.String) error {
+	// A service account token file that cannot be read is the input's
+	// fault, not Vault's: it is shown as that input's error.
+	var fileErr *idtoken.FileError
+	if l.Method == "kubernetes" && errors.As(err, &fileErr) {
+		return fileErr
+	}
 	status := statusOf(err)
 	if status != 400 && status != 401 && status != 403 {
 		title := "Vault login failed"
@@ -90,7 +96,7 @@ func loginError(l Login, err error, jwt secret.String) error {
 		if errors.As(err, &redirect) {
 			title = redirect.Title()
 		}
-		return &safeError{title: title, msg: fmt.Sprintf("logging in to Vault at auth/%s: %s", l.Mount, reasons(err)), err: err}
+		return &safeError{title: title, msg: fmt.Sprintf("logging in to Vault at auth/%s (method %s): %s", l.Mount, l.Method, reasons(err)), err: err}
 	}
 	e := &LoginError{Method: l.Method, Mount: l.Mount, Role: l.Role, Username: l.Username, Status: status, Reason: reasons(err), Err: err}
 	if l.Method == "jwt" {
