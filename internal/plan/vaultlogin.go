@@ -24,17 +24,20 @@ const DefaultKubernetesTokenPath = "/var/run/secrets/kubernetes.io/serviceaccoun
 var loginInputs = []struct {
 	input   sideInput
 	methods []string
+	// ignoredBy are methods that ignored the input before it was checked,
+	// and still do, so that a working workflow keeps working.
+	ignoredBy []string
 }{
-	{sideInput{"vault-role", ""}, []string{"jwt", "kubernetes", "cert", "aws"}},
-	{sideInput{"vault-audience", ""}, []string{"jwt"}},
-	{sideInput{"vault-token", ""}, []string{"token"}},
-	{sideInput{"vault-role-id", ""}, []string{"approle"}},
-	{sideInput{"vault-secret-id", ""}, []string{"approle"}},
-	{sideInput{"vault-username", ""}, []string{"userpass", "ldap"}},
-	{sideInput{"vault-password", ""}, []string{"userpass", "ldap"}},
-	{sideInput{"vault-github-token", ""}, []string{"github"}},
-	{sideInput{"vault-kubernetes-token-path", DefaultKubernetesTokenPath}, []string{"kubernetes"}},
-	{sideInput{"vault-auth-payload", ""}, nil}, // only methods with no input of their own
+	{sideInput{"vault-role", ""}, []string{"jwt", "kubernetes", "cert", "aws"}, []string{"token", "approle"}},
+	{sideInput{"vault-audience", ""}, []string{"jwt"}, []string{"token", "approle"}},
+	{sideInput{"vault-token", ""}, []string{"token"}, nil},
+	{sideInput{"vault-role-id", ""}, []string{"approle"}, nil},
+	{sideInput{"vault-secret-id", ""}, []string{"approle"}, nil},
+	{sideInput{"vault-username", ""}, []string{"userpass", "ldap"}, nil},
+	{sideInput{"vault-password", ""}, []string{"userpass", "ldap"}, nil},
+	{sideInput{"vault-github-token", ""}, []string{"github"}, nil},
+	{sideInput{"vault-kubernetes-token-path", DefaultKubernetesTokenPath}, []string{"kubernetes"}, nil},
+	{sideInput{"vault-auth-payload", ""}, nil, nil}, // only methods with no input of their own
 }
 
 // payloadMethod reports whether method logs in through vault-auth-payload:
@@ -87,13 +90,21 @@ func unusedLoginInputs(r *inputs.Reader, method string) error {
 			}
 			readers = []string{"a method without inputs of its own, e.g. oci or alicloud"}
 		}
-		if contains(readers, method) {
+		if contains(readers, method) || contains(li.ignoredBy, method) {
 			continue
 		}
-		return &inputs.Error{Input: li.input.name, Hint: "vault-method is " + method + ", which does not read " + li.input.name +
-			": remove it, or set vault-method to " + strings.Join(readers, " or ")}
+		return &inputs.Error{Input: li.input.name, Secret: true, Hint: "vault-method is " + method + ", which does not read " + li.input.name +
+			": remove it, or set vault-method to " + orList(readers)}
 	}
 	return nil
+}
+
+// orList joins names as "a, b or c".
+func orList(names []string) string {
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 func contains(list []string, s string) bool {
@@ -173,7 +184,7 @@ func payloadCredentials(r *inputs.Reader, v *VaultPlan) error {
 	dec.UseNumber() // numbers reach Vault as written
 	var body map[string]any
 	if err := dec.Decode(&body); err != nil || body == nil || dec.More() {
-		return &inputs.Error{Input: "vault-auth-payload", Hint: "give the login body as a JSON object, e.g. {\"role\": \"ci\", \"jwt\": \"...\"} (the value is hidden: it holds credentials)"}
+		return &inputs.Error{Input: "vault-auth-payload", Secret: true, Hint: "give the login body as a JSON object, e.g. {\"role\": \"ci\", \"jwt\": \"...\"}"}
 	}
 	v.AuthBody = body
 	return nil

@@ -104,7 +104,9 @@ func TestBuild_VaultLoginInputErrors(t *testing.T) {
 		{"password_with_jwt", "jwt", map[string]string{"vault-password": "hunter2"}, "vault-password", "vault-method is jwt, which does not read vault-password: remove it, or set vault-method to userpass or ldap"},
 		{"github_token_with_userpass", "userpass", map[string]string{"vault-username": "ci", "vault-password": "p", "vault-github-token": "hunter2"}, "vault-github-token", "set vault-method to github"},
 		{"token_path_with_github", "github", map[string]string{"vault-github-token": "t", "vault-kubernetes-token-path": "/tmp/hunter2"}, "vault-kubernetes-token-path", "to kubernetes"},
-		{"role_with_approle", "approle", map[string]string{"vault-role-id": "r", "vault-role": "ci"}, "vault-role", "does not read vault-role"},
+		{"role_with_github", "github", map[string]string{"vault-github-token": "hunter2", "vault-role": "ci"}, "vault-role", "github, which does not read vault-role: remove it, or set vault-method to jwt, kubernetes, cert or aws"},
+		{"token_with_approle", "approle", map[string]string{"vault-role-id": "r", "vault-token": "hunter2"}, "vault-token", "set vault-method to token"},
+		{"audience_with_kubernetes", "kubernetes", map[string]string{"vault-role": "ci", "vault-audience": "vault"}, "vault-audience", "to jwt"},
 		{"secret_id_with_payload", "oci", map[string]string{"vault-auth-payload": `{}`, "vault-secret-id": "hunter2"}, "vault-secret-id", "to approle"},
 		{"username_with_kubernetes", "kubernetes", map[string]string{"vault-role": "ci", "vault-username": "ci"}, "vault-username", "userpass or ldap"},
 	}
@@ -122,3 +124,16 @@ func TestBuild_VaultLoginInputErrors(t *testing.T) {
 }
 
 func jsonNumber(s string) json.Number { return json.Number(s) }
+
+// token and approle ignored vault-role and vault-audience before inputs a
+// method does not read were refused; they still do.
+func TestBuild_VaultRoleStillIgnoredByTokenAndApprole(t *testing.T) {
+	t.Parallel()
+	for _, in := range []map[string]string{
+		loginBase("token", map[string]string{"vault-token": "t", "vault-role": "ci", "vault-audience": "vault"}),
+		loginBase("approle", map[string]string{"vault-role-id": "r", "vault-role": "ci", "vault-audience": "vault"}),
+	} {
+		_, err := plan.Build(inputs.New(runnerEnv(in)))
+		require.NoError(t, err, in["vault-method"])
+	}
+}
