@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -187,7 +188,8 @@ func serviceAccountJWT() (string, error) {
 }
 
 // loginStep is a step reading secret/data/aws with the given login inputs;
-// files are written to the step's workspace first.
+// files are written to the step's workspace first: a content
+// "symlink:TARGET" makes a symbolic link to TARGET, "fifo:" a named pipe.
 func loginStep(t *testing.T, bin string, v *testbed.Vault, login, files map[string]string) testbed.Result {
 	t.Helper()
 	in := with(vaultInputs(v, "secret/data/aws accessKey | AWS_ACCESS_KEY_ID"), login)
@@ -197,7 +199,14 @@ func loginStep(t *testing.T, bin string, v *testbed.Vault, login, files map[stri
 	for name, content := range files {
 		path := filepath.Join(dir, "workspace", name)
 		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+		switch {
+		case strings.HasPrefix(content, "symlink:"):
+			require.NoError(t, os.Symlink(strings.TrimPrefix(content, "symlink:"), path))
+		case content == "fifo:":
+			require.NoError(t, syscall.Mkfifo(path, 0o600))
+		default:
+			require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+		}
 	}
 	return run(t, testbed.Step{Binary: bin, Inputs: in, Dir: dir}) // no ID token needed
 }
@@ -235,6 +244,10 @@ func TestVault_LoginMethods(t *testing.T) {
 			"vault-github-token": githubToken}, nil, []string{githubToken}},
 		{"kubernetes_token_from_the_workspace", map[string]string{"vault-method": "kubernetes", "vault-role": "ci",
 			"vault-kubernetes-token-path": "k8s/token"}, map[string]string{"k8s/token": k8sToken + "\n"}, []string{k8sToken}},
+		// Kubernetes mounts the token as a link into the volume's data
+		// directory: token -> ..data/token.
+		{"kubernetes_token_behind_the_volumes_link", map[string]string{"vault-method": "kubernetes", "vault-role": "ci",
+			"vault-kubernetes-token-path": "sa/token"}, map[string]string{"sa/..data/token": k8sToken, "sa/token": "symlink:..data/token"}, []string{k8sToken}},
 		{"approle_body_through_auth_payload", map[string]string{"vault-method": "approle-by-payload", "vault-role": "",
 			"vault-path": "approle", "vault-auth-payload": string(payload)}, nil, []string{approleSecret, string(payload)}},
 	}
@@ -283,6 +296,9 @@ func TestVault_LoginMethodsRefused(t *testing.T) {
 		{"kubernetes_token_path_a_directory", map[string]string{"vault-method": "kubernetes", "vault-role": "ci",
 			"vault-kubernetes-token-path": "k8s"}, map[string]string{"k8s/token": k8sToken},
 			"Invalid input vault-kubernetes-token-path", []string{"is not a regular file (it is a directory)"}},
+		{"kubernetes_token_path_a_fifo_does_not_hang", map[string]string{"vault-method": "kubernetes", "vault-role": "ci",
+			"vault-kubernetes-token-path": "token"}, map[string]string{"token": "fifo:"},
+			"Invalid input vault-kubernetes-token-path", []string{"is not a regular file (it is a named pipe (FIFO))"}},
 		{"auth_payload_refused", map[string]string{"vault-method": "approle-by-payload", "vault-role": "", "vault-path": "approle",
 			"vault-auth-payload": `{"role_id": "` + wrong + `"}`},
 			nil, "Vault refused the approle-by-payload login", []string{"at auth/approle", "invalid role"}},
