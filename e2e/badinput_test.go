@@ -16,8 +16,9 @@ import (
 )
 
 // badInputMarker stands for a secret in the inputs that carry one
-// (vault-token, vault-secret-id, vault-client-key, vault-extra-headers, a
-// URL's password). It must never reach stdout or stderr, even in the error
+// (vault-token, vault-secret-id, vault-password, vault-github-token,
+// vault-auth-payload, vault-client-key, vault-extra-headers, a URL's
+// password). It must never reach stdout or stderr, even in the error
 // that says the input is wrong.
 const badInputMarker = "mk7-S3CRET-q9z"
 
@@ -177,13 +178,26 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"vault_url_with_a_password", vaultBase, map[string]string{"vault-url": "https://ci:" + badInputMarker + "@vault.example.com"}, nil, "Invalid input vault-url", "https://REDACTED@vault.example.com"},
 		{"vault_url_without_a_scheme_with_a_password", vaultBase, map[string]string{"vault-url": "ci:" + badInputMarker + "@vault.example.com:8200"}, nil, "Invalid input vault-url", "REDACTED@vault.example.com:8200"},
 		{"vault_url_with_a_fragment", vaultBase, map[string]string{"vault-url": "https://vault.example.com/#ui"}, nil, "Invalid input vault-url", "#fragment"},
-		{"vault_method_github", vaultBase, map[string]string{"vault-method": "github"}, nil, "Invalid input vault-method", "approle, token, cert or aws"},
 		{"cert_method_without_a_client_certificate", vaultBase, map[string]string{"vault-method": "cert"}, nil, "Invalid input vault-client-certificate", "vault-method is cert"},
 		{"cert_method_over_plain_http_hides_the_key", vaultBase, map[string]string{"vault-method": "cert", "vault-client-certificate": badCert, "vault-client-key": secretKey}, nil, "Invalid input vault-url", "use Vault's https URL"},
 		{"aws_method_without_aws_credentials", vaultBase, map[string]string{"vault-method": "aws"}, nil, "Invalid input vault-method", "set role-to-assume (and aws-region) to get them in this step"},
 		{"aws_method_with_half_the_environments_credentials", vaultBase, map[string]string{"vault-method": "aws"}, map[string]string{"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE"}, "Invalid input vault-method", "there are none"},
 		{"aws_header_value_with_a_carriage_return", bothBase, map[string]string{"vault-method": "aws", "vault-aws-header-value": "vault.example.com\rX-Injected: 1"}, nil, "Invalid input vault-aws-header-value", "control character"},
 		{"aws_header_value_without_vault", awsBase, map[string]string{"vault-aws-header-value": "vault.example.com"}, nil, "Invalid input vault-url", "vault-aws-header-value"},
+		{"vault_method_unknown_without_a_payload", vaultBase, map[string]string{"vault-method": "oidc", "vault-role": ""}, nil, "Invalid input vault-method", "give its login body as vault-auth-payload"},
+		{"userpass_without_a_username", vaultBase, map[string]string{"vault-method": "userpass", "vault-role": "", "vault-password": badInputMarker}, nil, "Invalid input vault-username", "is required"},
+		{"ldap_without_a_password", vaultBase, map[string]string{"vault-method": "ldap", "vault-role": "", "vault-username": "alice"}, nil, "Invalid input vault-password", "is required"},
+		{"userpass_username_that_climbs_out", vaultBase, map[string]string{"vault-method": "userpass", "vault-role": "", "vault-username": "../../approle/login", "vault-password": badInputMarker}, nil, "Invalid input vault-username", "no '/'"},
+		{"github_without_a_token", vaultBase, map[string]string{"vault-method": "github", "vault-role": ""}, nil, "Invalid input vault-github-token", "is required"},
+		{"kubernetes_without_a_role", vaultBase, map[string]string{"vault-method": "kubernetes", "vault-role": ""}, nil, "Invalid input vault-role", "bound to the pod's service account"},
+		{"auth_payload_not_json_is_hidden", vaultBase, map[string]string{"vault-method": "oci", "vault-role": "", "vault-auth-payload": "role=" + badInputMarker}, nil, "Invalid input vault-auth-payload", "JSON object"},
+		{"auth_payload_an_array_is_hidden", vaultBase, map[string]string{"vault-method": "oci", "vault-role": "", "vault-auth-payload": `["` + badInputMarker + `"]`}, nil, "Invalid input vault-auth-payload", "JSON object"},
+		{"auth_payload_with_approle", vaultBase, map[string]string{"vault-method": "approle", "vault-role": "", "vault-role-id": "ci-role", "vault-auth-payload": `{"secret_id": "` + badInputMarker + `"}`}, nil, "Invalid input vault-auth-payload", "does not read vault-auth-payload"},
+		{"password_with_jwt_is_named_not_shown", vaultBase, map[string]string{"vault-password": badInputMarker}, nil, "Invalid input vault-password", "vault-method is jwt, which does not read vault-password"},
+		{"github_token_with_userpass", vaultBase, map[string]string{"vault-method": "userpass", "vault-role": "", "vault-username": "ci", "vault-password": "p", "vault-github-token": badInputMarker}, nil, "Invalid input vault-github-token", "set vault-method to github"},
+		{"kubernetes_token_path_with_jwt", vaultBase, map[string]string{"vault-kubernetes-token-path": "k8s/token"}, nil, "Invalid input vault-kubernetes-token-path", "set vault-method to kubernetes"},
+		{"vault_role_with_userpass", vaultBase, map[string]string{"vault-method": "userpass", "vault-username": "ci", "vault-password": badInputMarker}, nil, "Invalid input vault-role", "userpass, which does not read vault-role"},
+		{"payload_with_a_username", vaultBase, map[string]string{"vault-method": "oci", "vault-role": "", "vault-auth-payload": "{}", "vault-username": "ci"}, nil, "Invalid input vault-username", "userpass or ldap"},
 		{"token_method_without_a_token", vaultBase, map[string]string{"vault-method": "token"}, nil, "Invalid input vault-token", "is required"},
 		{"approle_without_a_role_id", vaultBase, map[string]string{"vault-method": "approle", "vault-secret-id": badInputMarker}, nil, "Invalid input vault-role-id", "is required"},
 		{"approle_secret_id_kept_out_of_a_spec_error", vaultBase, map[string]string{"vault-method": "approle", "vault-role-id": "ci-role",

@@ -160,7 +160,7 @@ func TestFaults_Vault(t *testing.T) {
 		{name: "read_wave_truncated", faults: []testbed.Fault{pass, truncated}, wantOK: true},
 		{name: "slow_login", faults: []testbed.Fault{slow}, wantOK: true},
 		{name: "login_invalid_json_fails", faults: []testbed.Fault{status(200, "{not json")},
-			wantTitle: "Vault login failed", wantText: "logging in to Vault at auth/jwt: the answer is not JSON"},
+			wantTitle: "Vault login failed", wantText: "logging in to Vault at auth/jwt (method jwt): the answer is not JSON"},
 		{name: "read_wave_denied_fails_fast", faults: []testbed.Fault{pass, status(403, `{"errors":["1 error occurred:\n\t* permission denied\n\n"]}`), status(403, `{"errors":["permission denied"]}`)},
 			wantTitle: "Vault denied a read", wantText: `"read" capability`},
 		{name: "stalled_vault_stops_at_the_deadline", faults: []testbed.Fault{stalled}, timeoutS: "2",

@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 	if vaultTokens != nil {
 		vaultTokens.Close()
 	}
+	if loginLDAP != nil {
+		_ = loginLDAP.Stop()
+	}
 	if tmpDir != "" {
 		_ = os.RemoveAll(tmpDir)
 	}

@@ -11,7 +11,8 @@
 # - Debian packages: buildah, podman and runc build and run the action's
 #   image the way the runner does; busybox-static stands in for the builder
 #   image's shell; shellcheck lints our scripts (and, through actionlint,
-#   every workflow run: step).
+#   every workflow run: step); slapd and ldap-utils are the real LDAP server
+#   Vault's ldap login is tested against.
 # - Vault: built once from the Go module proxy (tools/vault/build.sh; 10-20
 #   minutes on a new machine) and cached outside the repository.
 
@@ -27,8 +28,8 @@ fi
 echo "moto_server: $(command -v moto_server)" >&2
 
 federate_missing=()
-for federate_tool in buildah:buildah podman:podman runc:runc busybox:busybox-static shellcheck:shellcheck; do
-	command -v "${federate_tool%%:*}" >/dev/null || federate_missing+=("${federate_tool##*:}")
+for federate_tool in buildah:buildah podman:podman runc:runc busybox:busybox-static shellcheck:shellcheck slapd:slapd ldapsearch:ldap-utils; do
+	PATH="$PATH:/usr/sbin" command -v "${federate_tool%%:*}" >/dev/null || federate_missing+=("${federate_tool##*:}")
 done
 if [ ${#federate_missing[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then

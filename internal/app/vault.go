@@ -61,8 +61,9 @@ func (r vaultResult) revocable() bool { return r.client != nil && r.client.Revoc
 func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Context) (secret.String, error), awsLogin *vault.AWSLogin, out *runner.Runner, client *http.Client) (vaultResult, error) {
 	var res vaultResult
 	// The credentials the user gave, before any request can fail and print.
-	out.Mask(p.Token)
-	out.Mask(p.SecretID)
+	for _, s := range p.LoginSecrets() {
+		out.Mask(s)
+	}
 	if p.TLS.SkipVerify {
 		out.Warningf("vault-tls-skip-verify is true: the Vault server's certificate is not checked, so anyone on the path can read the token and secrets")
 	}
@@ -74,8 +75,12 @@ func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Conte
 	if awsLogin != nil {
 		out.Infof("Signing sts:GetCallerIdentity for %s (%s) with %s", p.AWSLogin.STSURL, p.AWSLogin.Region, awsLoginSource(p))
 	}
+	if p.Method == "kubernetes" {
+		tokens = serviceAccountToken(p.KubernetesTokenPath, out)
+	}
 	token, err := c.Login(ctx, vault.Login{Method: p.Method, Mount: p.Mount, Role: p.Role,
-		JWT: tokens, RoleID: p.RoleID, SecretID: p.SecretID, Token: p.Token, AWS: awsLogin})
+		JWT: tokens, RoleID: p.RoleID, SecretID: p.SecretID, Token: p.Token, AWS: awsLogin,
+		Username: p.Username, Password: p.Password, GitHubToken: p.GitHubToken, Payload: p.AuthBody})
 	if err != nil {
 		return res, err
 	}

@@ -24,19 +24,29 @@ type File struct {
 	// symbolic links; nothing below it may be one. "" checks only Path's
 	// last element.
 	Root string
+	// Input names the input that gave Path, for errors; ""
+	// is web-identity-token-file.
+	Input string
 }
 
 // FileError is a token file that cannot be used.
 type FileError struct {
-	Path, Reason string
+	Input, Path, Reason string
 }
 
 func (e *FileError) Error() string {
-	return fmt.Sprintf("web-identity-token-file %s: %s", e.Path, e.Reason)
+	return fmt.Sprintf("%s %s: %s", e.input(), e.Path, e.Reason)
 }
 
 // Title is the annotation title.
-func (e *FileError) Title() string { return "Invalid input web-identity-token-file" }
+func (e *FileError) Title() string { return "Invalid input " + e.input() }
+
+func (e *FileError) input() string {
+	if e.Input == "" {
+		return "web-identity-token-file"
+	}
+	return e.Input
+}
 
 // Token returns the file's content, trimmed. The audience is whatever the
 // file's token was minted for. It returns by ctx's deadline whatever the
@@ -49,13 +59,17 @@ func (f *File) Token(ctx context.Context, _ string) (secret.String, error) {
 	done := make(chan result, 1)
 	go func() {
 		token, err := f.read()
+		var fe *FileError
+		if errors.As(err, &fe) {
+			fe.Input = f.Input
+		}
 		done <- result{token, err}
 	}()
 	select {
 	case r := <-done:
 		return r.token, r.err
 	case <-ctx.Done():
-		return secret.String{}, &FileError{Path: f.Path, Reason: "could not be read before the step's deadline (action-timeout-s); give a regular file on a local disk"}
+		return secret.String{}, &FileError{Input: f.Input, Path: f.Path, Reason: "could not be read before the step's deadline (action-timeout-s); give a regular file on a local disk"}
 	}
 }
 

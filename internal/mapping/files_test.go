@@ -153,7 +153,8 @@ func TestAWSFiles_NothingWithoutFiles(t *testing.T) {
 		// use-existing-credentials kept the environment's: no empty files
 		// and no AWS_PROFILE naming a profile that is not there.
 		{"role_credentials_kept_from_the_environment", awsPlan(func(p *plan.AWSPlan) {
-			p.ProfileName, p.OutputEnvCredentials, p.FilesDir, p.HostFilesDir = "dev", true, "/t/federate-0123abcd", "/t/federate-0123abcd"
+			p.ProfileName, p.OutputEnvCredentials = "dev", true
+			p.FilesPlan = &plan.FilesPlan{TempDir: "/t", HostTempDir: "/t", FilesDir: "/t/federate-0123abcd", HostFilesDir: "/t/federate-0123abcd"}
 		})},
 	}
 	for _, tt := range tests {

@@ -83,6 +83,11 @@ var vaultInputs = []sideInput{
 	{"vault-role-id", ""},
 	{"vault-secret-id", ""},
 	{"vault-aws-header-value", ""},
+	{"vault-username", ""},
+	{"vault-password", ""},
+	{"vault-github-token", ""},
+	{"vault-kubernetes-token-path", DefaultKubernetesTokenPath},
+	{"vault-auth-payload", ""},
 	{"vault-retry-max-attempts", strconv.Itoa(defaultVaultAttempts)},
 }
 

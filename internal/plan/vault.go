@@ -15,7 +15,7 @@ import (
 // VaultPlan is one Vault login and the secrets to read with it.
 type VaultPlan struct {
 	Address   string
-	Method    string // jwt, token, approle, cert or aws
+	Method    string // jwt, token, approle, cert, aws, userpass, ldap, github, kubernetes, or another with AuthBody
 	Mount     string // auth mount path; defaults to the method's name
 	Role      string
 	Namespace string
@@ -25,6 +25,13 @@ type VaultPlan struct {
 	RoleID   string        // method approle
 	SecretID secret.String // method approle; zero for a role with bind_secret_id=false
 	AWSLogin *AWSLoginPlan // method aws
+
+	Username            string         // methods userpass and ldap
+	Password            secret.String  // methods userpass and ldap
+	GitHubToken         secret.String  // method github
+	KubernetesTokenPath string         // method kubernetes: the service account token, read at login
+	AuthPayload         secret.String  // any other method: vault-auth-payload as given
+	AuthBody            map[string]any // AuthPayload decoded: the login body
 
 	Specs          []secretspec.Spec
 	PKI            []secretspec.PKISpec // certificates to issue (vault-pki)
@@ -59,7 +66,8 @@ func (v *VaultPlan) KeepsToken() bool {
 	return v.Method == "token" || v.ExportToken || v.OutputToken
 }
 
-var vaultMethods = map[string]bool{"jwt": true, "token": true, "approle": true, "cert": true, "aws": true}
+var vaultMethods = map[string]bool{"jwt": true, "token": true, "approle": true, "cert": true, "aws": true,
+	"userpass": true, "ldap": true, "github": true, "kubernetes": true}
 
 // mountPattern is an auth mount or namespace path: segments of letters,
 // digits and ._- joined by '/'. Nothing that could end a header.
@@ -92,8 +100,8 @@ func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 	if v.Method = strings.ToLower(r.String("vault-method")); v.Method == "" {
 		v.Method = "jwt"
 	}
-	if !vaultMethods[v.Method] {
-		return nil, &inputs.Error{Input: "vault-method", Value: v.Method, Hint: "use jwt (the workflow's ID token), approle, token, cert or aws"}
+	if err := checkMethod(r, v.Method); err != nil {
+		return nil, err
 	}
 	if v.Mount = strings.Trim(r.String("vault-path"), "/"); v.Mount == "" {
 		v.Mount = v.Method
@@ -107,6 +115,9 @@ func buildVault(r *inputs.Reader) (*VaultPlan, error) {
 		return nil, &inputs.Error{Input: "vault-namespace", Value: v.Namespace, Hint: "use a namespace path such as admin/team-a"}
 	}
 	v.Audience = r.String("vault-audience")
+	if err := unusedLoginInputs(r, v.Method); err != nil {
+		return nil, err
+	}
 	if err := vaultCredentials(r, v); err != nil {
 		return nil, err
 	}
@@ -145,6 +156,8 @@ const defaultVaultAttempts = 5
 
 func vaultCredentials(r *inputs.Reader, v *VaultPlan) error {
 	switch v.Method {
+	case "jwt":
+		return nil // the ID token is fetched at login
 	case "token":
 		if v.Token = secret.New(r.String("vault-token")); v.Token.IsZero() {
 			return &inputs.Error{Input: "vault-token", Hint: "vault-method is token: pass the token from a secret, e.g. ${{ secrets.VAULT_TOKEN }} (better: use vault-method jwt and store nothing)"}
@@ -156,6 +169,16 @@ func vaultCredentials(r *inputs.Reader, v *VaultPlan) error {
 		// A role with bind_secret_id=false logs in with its role id alone
 		// (its CIDR or other bounds protect it), as vault-action allows.
 		v.SecretID = secret.New(r.String("vault-secret-id"))
+	case "userpass", "ldap":
+		return passwordCredentials(r, v)
+	case "github":
+		return githubCredentials(r, v)
+	case "kubernetes":
+		return kubernetesCredentials(r, v)
+	case "cert", "aws":
+		return nil // vaultCertAWS checks their inputs
+	default:
+		return payloadCredentials(r, v)
 	}
 	return nil
 }
@@ -199,11 +222,11 @@ func (v *VaultPlan) Paths() []string {
 	return paths
 }
 
-// LoginRole is the role to name in logs and the summary: the jwt, cert
-// or aws role.
-// approle's role is its role id, which is not shown.
+// LoginRole is the role to name in logs and the summary: the jwt,
+// kubernetes, cert or aws role. approle's role is its role id, which is
+// not shown.
 func (v *VaultPlan) LoginRole() string {
-	if v.Method != "jwt" && v.Method != "cert" && v.Method != "aws" {
+	if v.Method != "jwt" && v.Method != "kubernetes" && v.Method != "cert" && v.Method != "aws" {
 		return ""
 	}
 	return v.Role

@@ -67,7 +67,7 @@ func TestBuild_VaultInvalid(t *testing.T) {
 	}{
 		{"plain_http_off_loopback", map[string]string{"vault-url": "http://vault.example.com", "vault-secrets": "a b"}, "vault-url", "unencrypted"},
 		{"url_with_credentials", map[string]string{"vault-url": "https://u:hunter2@vault.example.com", "vault-secrets": "a b"}, "vault-url", "no user:password@"},
-		{"unknown_method", map[string]string{"vault-url": url, "vault-method": "github", "vault-secrets": "a b"}, "vault-method", "jwt"},
+		{"unknown_method", map[string]string{"vault-url": url, "vault-method": "oidc", "vault-secrets": "a b"}, "vault-method", "vault-auth-payload"},
 		{"token_method_without_token", map[string]string{"vault-url": url, "vault-method": "token", "vault-secrets": "a b"}, "vault-token", "is required"},
 		{"approle_without_role_id", map[string]string{"vault-url": url, "vault-method": "approle", "vault-secret-id": "hunter2", "vault-secrets": "a b"}, "vault-role-id", "is required"},
 		{"nothing_asked", map[string]string{"vault-url": url}, "vault-secrets", "nothing is asked of Vault"},

@@ -96,6 +96,7 @@ func reasons(err error) string {
 // claims: a bound claim that does not match is the usual cause.
 type LoginError struct {
 	Method, Mount, Role string
+	Username            string // userpass, ldap
 	Status              int
 	Reason              string
 	Claims              *idtoken.Claims // jwt only
@@ -114,6 +115,9 @@ func (e *LoginError) Error() string {
 	role := ""
 	if e.Role != "" && e.Method != "approle" {
 		role = " with role " + e.Role
+	}
+	if e.Username != "" {
+		role = " as user " + e.Username
 	}
 	fmt.Fprintf(&b, "Vault refused the %s login at auth/%s%s (HTTP %d: %s).", e.Method, e.Mount, role, e.Status, e.Reason)
 	if e.Claims != nil {

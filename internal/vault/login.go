@@ -13,15 +13,19 @@ import (
 
 // Login says how to authenticate.
 type Login struct {
-	Method string // jwt, approle, token, cert or aws
+	Method string // jwt, approle, token, cert, aws, userpass, ldap, github, kubernetes or another with Payload
 	Mount  string // auth mount path
-	Role   string // jwt role ("" for the mount's default_role), cert certificate name, aws role
+	Role   string // jwt role ("" for the mount's default_role), kubernetes role, cert certificate name, aws role
 
-	JWT      func(ctx context.Context) (secret.String, error) // jwt: a fresh ID token per attempt
-	RoleID   string                                           // approle
-	SecretID secret.String                                    // approle; zero for a role with bind_secret_id=false
-	Token    secret.String                                    // token
-	AWS      *AWSLogin                                        // aws
+	JWT         func(ctx context.Context) (secret.String, error) // jwt: a fresh ID token per attempt; kubernetes: the service account token
+	RoleID      string                                           // approle
+	SecretID    secret.String                                    // approle; zero for a role with bind_secret_id=false
+	Token       secret.String                                    // token
+	AWS         *AWSLogin                                        // aws
+	Username    string                                           // userpass, ldap
+	Password    secret.String                                    // userpass, ldap
+	GitHubToken secret.String                                    // github
+	Payload     map[string]any                                   // any other method: the login body as given
 }
 
 // Login authenticates and makes the client use the token it got, which
@@ -40,6 +44,7 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 	var token, lastJWT secret.String
 	err := retry.Do(ctx, c.retry, loginTransient, func(ctx context.Context) error {
 		body := map[string]any{}
+		path := "auth/" + l.Mount + "/login"
 		switch l.Method {
 		case "jwt":
 			jwt, err := l.JWT(ctx)
@@ -69,9 +74,12 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 				return err
 			}
 		default:
-			return fmt.Errorf("unknown Vault login method %q", l.Method)
+			var err error
+			if path, body, err = credentialBody(ctx, l); err != nil {
+				return err
+			}
 		}
-		s, err := c.api.Logical().WriteWithContext(ctx, "auth/"+l.Mount+"/login", body)
+		s, err := c.api.Logical().WriteWithContext(ctx, path, body)
 		if err != nil {
 			return vet(err)
 		}
@@ -93,6 +101,12 @@ func (c *Client) Login(ctx context.Context, l Login) (secret.String, error) {
 
 // loginError explains a refused login; other failures keep their own text.
 func loginError(l Login, err error, jwt secret.String) error {
+	// A service account token file that cannot be read is the input's
+	// fault, not Vault's: it is shown as that input's error.
+	var fileErr *idtoken.FileError
+	if l.Method == "kubernetes" && errors.As(err, &fileErr) {
+		return fileErr
+	}
 	status := statusOf(err)
 	if status != 400 && status != 401 && status != 403 {
 		title := "Vault login failed"
@@ -100,9 +114,9 @@ func loginError(l Login, err error, jwt secret.String) error {
 		if errors.As(err, &redirect) {
 			title = redirect.Title()
 		}
-		return &safeError{title: title, msg: fmt.Sprintf("logging in to Vault at auth/%s: %s", l.Mount, reasons(err)), err: err}
+		return &safeError{title: title, msg: fmt.Sprintf("logging in to Vault at auth/%s (method %s): %s", l.Mount, l.Method, reasons(err)), err: err}
 	}
-	e := &LoginError{Method: l.Method, Mount: l.Mount, Role: l.Role, Status: status, Reason: reasons(err), Err: err}
+	e := &LoginError{Method: l.Method, Mount: l.Mount, Role: l.Role, Username: l.Username, Status: status, Reason: reasons(err), Err: err}
 	if l.Method == "jwt" {
 		if claims, perr := idtoken.ParseClaims(jwt); perr == nil {
 			e.Claims = &claims
