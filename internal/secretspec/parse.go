@@ -15,8 +15,9 @@ import (
 // The two messages vault-action users already know, kept word for word so
 // that searching its docs and issues finds them; our hints follow.
 const (
-	msgNoName  = `You must provide a value when mapping a secret to a name (write "path key | NAME", or drop the "|")`
-	msgPathKey = `You must provide a valid path and key (%s; write "path key | NAME")`
+	msgNoName   = `You must provide a value when mapping a secret to a name (write "path key | NAME", or drop the "|")`
+	msgPathKey  = `You must provide a valid path and key (%s; write "path key | NAME")`
+	msgExprName = `You must provide a name for the output key when using json selectors (write "path EXPRESSION | NAME")`
 )
 
 // Parse reads every entry of the vault-secrets input, in order. Entries are
@@ -142,6 +143,9 @@ func (e entry) parse() (Spec, error) {
 		return Spec{}, e.errorAt(e.pathEnd, fmt.Sprintf(msgPathKey, "the key is missing"))
 	}
 	sel, selErr := parseSelector(s.Selector.Text)
+	if selErr != nil {
+		sel, selErr = expressionSelector(s.Selector.Text, selErr)
+	}
 	if selErr != nil && startsWithSpace(s.Selector.Text[selErr.off:]) {
 		// A second token: vault-action wants exactly two before the '|'.
 		extra := skipSpace(e.line, selStart+selErr.off, selEnd)
@@ -156,6 +160,9 @@ func (e entry) parse() (Spec, error) {
 		return Spec{}, e.errorAt(selStart+selErr.off, selErr.msg)
 	}
 	s.Selector = sel
+	if sel.IsExpression() && s.Name == "" {
+		return Spec{}, e.errorAt(selStart, msgExprName)
+	}
 	if msg := checkName(s); msg != "" {
 		at := nameStart
 		if s.Name == "" {

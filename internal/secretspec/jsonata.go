@@ -1,0 +1,197 @@
+package secretspec
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	jsonata "github.com/blues/jsonata-go"
+	"github.com/blues/jsonata-go/jparse"
+)
+
+// expression is a selector that only JSONata can evaluate, compiled once
+// when the input is parsed.
+type expression struct {
+	compiled *jsonata.Expr
+}
+
+// exprHint ends the messages about JSONata selectors.
+const exprHint = "see https://docs.jsonata.org"
+
+// compileExpression compiles text as JSONata. The library may panic on odd
+// input; a panic is returned as an error at the start of the selector.
+func compileExpression(text string) (expr *expression, selErr *selectorError) {
+	defer func() {
+		if r := recover(); r != nil {
+			expr, selErr = nil, &selectorError{0, "invalid JSONata selector (" + exprHint + ")"}
+		}
+	}()
+	e, err := jsonata.Compile(text)
+	if err != nil {
+		off := 0
+		var pe *jparse.Error
+		if errors.As(err, &pe) {
+			off = min(max(pe.Position, 0), max(len(text)-1, 0))
+		}
+		return nil, &selectorError{off, fmt.Sprintf("invalid JSONata selector: %s (%s)", err, exprHint)}
+	}
+	return &expression{compiled: e}, nil
+}
+
+// looksLikeExpression reports whether text uses a character that no key
+// form allows but JSONata does. Only such text is compiled as JSONata, so
+// a mistyped key (`a..b`, `a. b`, an unclosed quote) keeps the key
+// grammar's error, and spaces separate a second token as in vault-action
+// unless the selector is an expression.
+func looksLikeExpression(text string) bool {
+	return strings.ContainsAny(text, "$(){}&+*/=<>!?:,~^%#@") ||
+		hasFilter(text)
+}
+
+// hasFilter reports whether a '[' in text opens a closed, non-empty
+// bracket that is not digits: a JSONata filter or negative index, not an
+// index (a[0]) or a typo (a[], a[0) that the key grammar explains better.
+func hasFilter(text string) bool {
+	for rest := text; ; {
+		i := strings.IndexByte(rest, '[')
+		if i < 0 {
+			return false
+		}
+		rest = rest[i+1:]
+		j := strings.IndexByte(rest, ']')
+		if j < 0 {
+			return false
+		}
+		if j > 0 && strings.Trim(rest[:j], "0123456789") != "" {
+			return true
+		}
+	}
+}
+
+// IsExpression reports whether the selector is evaluated by JSONata: one
+// that is not a key, a dotted path, an [index] or a wildcard.
+func (sel Selector) IsExpression() bool { return sel.expr != nil }
+
+// Select returns the value the selector picks from a secret's data: the
+// KV v2 secret's own data, as vault-action evaluates its selectors. Keys,
+// dotted paths and indexes go through Eval; JSONata expressions are
+// evaluated on data, and a result that is no value (JSONata's undefined,
+// and null, which the library does not tell from it) gives ok false. err
+// reports an evaluation that failed, such as a function given the wrong
+// type, without any value of the secret.
+func (sel Selector) Select(data map[string]any) (value any, ok bool, err error) {
+	if sel.expr == nil {
+		value, ok = sel.Eval(data)
+		return value, ok, nil
+	}
+	return sel.expr.eval(data)
+}
+
+func (e *expression) eval(data map[string]any) (value any, ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			value, ok, err = nil, false, &EvalError{Msg: "the JSONata library failed on this selector"}
+		}
+	}()
+	res, err := e.compiled.Eval(toJSONata(data))
+	switch {
+	case errors.Is(err, jsonata.ErrUndefined):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, &EvalError{Msg: err.Error()}
+	}
+	value, err = fromJSONata(res)
+	if err != nil {
+		return nil, false, err
+	}
+	return value, true, nil
+}
+
+// EvalError is a JSONata selector that failed on the secret it read. Its
+// message is the library's, which names operators and functions, not
+// values.
+type EvalError struct{ Msg string }
+
+func (e *EvalError) Error() string { return "evaluating the JSONata selector: " + e.Msg }
+
+// toJSONata converts json.Number, which the library would take for a
+// string, to float64, the only number JSONata (like JavaScript) knows.
+func toJSONata(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil {
+			return x.String()
+		}
+		return f
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, v := range x {
+			m[k] = toJSONata(v)
+		}
+		return m
+	case []any:
+		s := make([]any, len(x))
+		for i, v := range x {
+			s[i] = toJSONata(v)
+		}
+		return s
+	}
+	return v
+}
+
+// fromJSONata turns a result into the JSON values the export renders:
+// numbers become json.Number in JavaScript's notation (1e+21, as
+// vault-action's JSON.stringify writes them), and anything that is not
+// JSON, such as a function, is an error.
+func fromJSONata(v any) (any, error) {
+	switch x := v.(type) {
+	case nil, string, bool:
+		return x, nil
+	case float64:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return nil, &EvalError{Msg: "the result is not a JSON number"}
+		}
+		return json.Number(b), nil
+	case int, int64:
+		return json.Number(fmt.Sprint(x)), nil
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, v := range x {
+			c, err := fromJSONata(v)
+			if err != nil {
+				return nil, err
+			}
+			m[k] = c
+		}
+		return m, nil
+	case []any:
+		s := make([]any, len(x))
+		for i, v := range x {
+			c, err := fromJSONata(v)
+			if err != nil {
+				return nil, err
+			}
+			s[i] = c
+		}
+		return s, nil
+	}
+	return nil, &EvalError{Msg: fmt.Sprintf("the result is a %T, not a JSON value", v)}
+}
+
+// expressionSelector is called for a selector that is not a key form
+// (keyErr says why): it is a JSONata expression if it compiles. Otherwise
+// the error is JSONata's when the text reads as an expression, and the key
+// grammar's when it reads as a mistyped key.
+func expressionSelector(text string, keyErr *selectorError) (Selector, *selectorError) {
+	if !looksLikeExpression(text) {
+		return Selector{}, keyErr
+	}
+	expr, exprErr := compileExpression(text)
+	if exprErr != nil {
+		return Selector{}, exprErr
+	}
+	return Selector{Text: text, expr: expr}, nil
+}
