@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	jsonata "github.com/blues/jsonata-go"
@@ -81,11 +82,43 @@ func (sel Selector) IsExpression() bool { return sel.expr != nil }
 // reports an evaluation that failed, such as a function given the wrong
 // type, without any value of the secret.
 func (sel Selector) Select(data map[string]any) (value any, ok bool, err error) {
-	if sel.expr == nil {
-		value, ok = sel.Eval(data)
+	if sel.expr != nil {
+		return sel.expr.eval(data)
+	}
+	if value, ok = sel.Eval(data); ok || sel.Wildcard != None {
 		return value, ok, nil
 	}
-	return sel.expr.eval(data)
+	// vault-action's JSONata maps a path over an array (list.name gives
+	// every name) and reads a value as a one-item array (obj[0] is obj);
+	// Eval does neither. Only a selector that missed pays for the library.
+	expr := sel.pathExpression()
+	if expr == nil {
+		return nil, false, nil
+	}
+	return expr.eval(data)
+}
+
+// pathExpression compiles the JSONata path of a key selector, or returns
+// nil when a key cannot be written as a JSONata name.
+func (sel Selector) pathExpression() *expression {
+	var b strings.Builder
+	for i, seg := range sel.Segments {
+		switch {
+		case seg.IsIndex:
+			fmt.Fprintf(&b, "[%d]", seg.Index)
+			continue
+		case seg.Key == "" || strings.Contains(seg.Key, "`"):
+			return nil
+		case i > 0:
+			b.WriteByte('.')
+		}
+		b.WriteString("`" + seg.Key + "`")
+	}
+	expr, err := compileExpression(b.String())
+	if err != nil {
+		return nil
+	}
+	return expr
 }
 
 func (e *expression) eval(data map[string]any) (value any, ok bool, err error) {
@@ -143,40 +176,54 @@ func toJSONata(v any) any {
 
 // fromJSONata turns a result into the JSON values the export renders:
 // numbers become json.Number in JavaScript's notation (1e+21, as
-// vault-action's JSON.stringify writes them), and anything that is not
-// JSON, such as a function, is an error.
+// vault-action's JSON.stringify writes them), the library's typed slices
+// and maps ([]string from $keys) become []any and map[string]any, and
+// anything that is not JSON, such as a function, is an error.
 func fromJSONata(v any) (any, error) {
-	switch x := v.(type) {
-	case nil, string, bool:
-		return x, nil
-	case float64:
-		b, err := json.Marshal(x)
+	if v == nil {
+		return nil, nil
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.String:
+		return rv.String(), nil
+	case reflect.Bool:
+		return rv.Bool(), nil
+	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		b, err := json.Marshal(v)
 		if err != nil {
 			return nil, &EvalError{Msg: "the result is not a JSON number"}
 		}
 		return json.Number(b), nil
-	case int, int64:
-		return json.Number(fmt.Sprint(x)), nil
-	case map[string]any:
-		m := make(map[string]any, len(x))
-		for k, v := range x {
-			c, err := fromJSONata(v)
-			if err != nil {
-				return nil, err
-			}
-			m[k] = c
-		}
-		return m, nil
-	case []any:
-		s := make([]any, len(x))
-		for i, v := range x {
-			c, err := fromJSONata(v)
+	case reflect.Slice, reflect.Array:
+		s := make([]any, rv.Len())
+		for i := range s {
+			c, err := fromJSONata(rv.Index(i).Interface())
 			if err != nil {
 				return nil, err
 			}
 			s[i] = c
 		}
 		return s, nil
+	case reflect.Map:
+		if rv.Type().Key().Kind() != reflect.String {
+			break
+		}
+		m := make(map[string]any, rv.Len())
+		for it := rv.MapRange(); it.Next(); {
+			c, err := fromJSONata(it.Value().Interface())
+			if err != nil {
+				return nil, err
+			}
+			m[it.Key().String()] = c
+		}
+		return m, nil
+	case reflect.Interface, reflect.Pointer:
+		if rv.IsNil() {
+			return nil, nil
+		}
+		return fromJSONata(rv.Elem().Interface())
 	}
 	return nil, &EvalError{Msg: fmt.Sprintf("the result is a %T, not a JSON value", v)}
 }
