@@ -132,7 +132,7 @@ func (e *expression) eval(data map[string]any) (value any, ok bool, err error) {
 	case errors.Is(err, jsonata.ErrUndefined):
 		return nil, false, nil
 	case err != nil:
-		return nil, false, &EvalError{Msg: err.Error()}
+		return nil, false, &EvalError{Msg: safeMessage(err)}
 	}
 	value, err = fromJSONata(res)
 	if err != nil {
@@ -142,9 +142,28 @@ func (e *expression) eval(data map[string]any) (value any, ok bool, err error) {
 }
 
 // EvalError is a JSONata selector that failed on the secret it read. Its
-// message is the library's, which names operators and functions, not
-// values.
+// message never holds a value of the secret.
 type EvalError struct{ Msg string }
+
+// safeMessage is the library's message when it names only the expression
+// (operators, functions, argument positions), else a generic one: a
+// function's own errors quote the value it was given ("unable to cast
+// \"p4ss\" to a number"), which would put a secret in the log before it
+// is masked.
+func safeMessage(err error) string {
+	var evalErr *jsonata.EvalError
+	var countErr *jsonata.ArgCountError
+	var typeErr *jsonata.ArgTypeError
+	switch {
+	case errors.As(err, &evalErr) && evalErr.Type != jsonata.ErrDuplicateKey:
+		return evalErr.Error()
+	case errors.As(err, &countErr):
+		return countErr.Error()
+	case errors.As(err, &typeErr):
+		return typeErr.Error()
+	}
+	return "a function or operator cannot use the secret's data (the details are not shown: they may hold a value of the secret)"
+}
 
 func (e *EvalError) Error() string { return "evaluating the JSONata selector: " + e.Msg }
 
