@@ -207,7 +207,7 @@ func TestParse_errors(t *testing.T) {
 		{"jsonata_unclosed_call_points_at_the_end", "secret/data/x $join(a | X", 1, 1, 21, `invalid JSONata selector: expected token ')' before end of expression`},
 		{"jsonata_error_in_later_line", "a b;\nsecret/x $count(list | X", 2, 2, 20, `invalid JSONata selector`},
 		{"jsonata_second_token_after_expression", "secret/x $a b | X", 1, 1, 13, `invalid JSONata selector: syntax error: 'b'`},
-		{"unsupported_hint_lists_forms", "secret/x a|b | X", 1, 1, 11, `only keys, "quoted keys", dotted.paths, [index], * and ** are supported`},
+		{"unsupported_hint_lists_forms", "secret/x a|b | X", 1, 1, 11, `write a key, "quoted key", dotted.path, [index], * or **, or a JSONata expression with "| NAME"`},
 		{"unquoted_pipe_inside_selector", "secret/x a|b | X", 1, 1, 11, `unsupported selector: unexpected "|"`},
 		{"jsonata_wildcard_after_key_without_name", "secret/x a.*", 1, 1, 10, "You must provide a name for the output key when using json selectors"},
 		{"jsonata_wildcard_before_key_without_name", "secret/x *.a", 1, 1, 10, "You must provide a name for the output key when using json selectors"},
