@@ -254,3 +254,14 @@ func TestVault_JSONataSelectors(t *testing.T) {
 		})
 	}
 }
+
+// An expression that gives no value is reported as such, not as a key.
+func TestVault_JSONataSelectorWithoutResult(t *testing.T) {
+	t.Parallel()
+	secrets := map[string]vault.Secret{"secret/data/app": {Path: "secret/data/app", Found: true, Data: decoded(t, jsonataData)}}
+	_, err := Vault(&export.Set{}, vaultPlan(t, `secret/data/app list[v>5].name | X`, nil), VaultResult{Secrets: secrets})
+	var keyErr *KeyError
+	require.ErrorAs(t, err, &keyErr)
+	assert.Contains(t, err.Error(), "the JSONata selector gives no value (nothing matched, or null) on secret/data/app; its keys are: a-b, big,")
+	assert.Equal(t, "Vault secret has no such key", keyErr.Title())
+}

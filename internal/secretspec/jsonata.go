@@ -165,7 +165,12 @@ func safeMessage(err error) string {
 	return "a function or operator cannot use the secret's data (the details are not shown: they may hold a value of the secret)"
 }
 
-func (e *EvalError) Error() string { return "evaluating the JSONata selector: " + e.Msg }
+func (e *EvalError) Error() string {
+	return "evaluating the JSONata selector: " + e.Msg + " (change the selector in vault-secrets)"
+}
+
+// Title is the title of the annotation the runner shows for this error.
+func (e *EvalError) Title() string { return "Vault secret selector failed" }
 
 // toJSONata converts json.Number, which the library would take for a
 // string, to float64, the only number JSONata (like JavaScript) knows.

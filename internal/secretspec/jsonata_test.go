@@ -48,6 +48,9 @@ func TestSelector_Select(t *testing.T) {
 			got, found, err := specs[0].Selector.Select(data)
 			if tt.wantErr != "" {
 				require.ErrorContains(t, err, tt.wantErr)
+				var evalErr *secretspec.EvalError
+				require.ErrorAs(t, err, &evalErr)
+				assert.Equal(t, "Vault secret selector failed", evalErr.Title())
 				assert.NotContains(t, err.Error(), "p4ss")
 				return
 			}
