@@ -37,7 +37,42 @@ func compileExpression(text string) (expr *expression, selErr *selectorError) {
 		}
 		return nil, &selectorError{off, fmt.Sprintf("invalid JSONata selector: %s (%s)", err, exprHint)}
 	}
+	if ast, err := jparse.Parse(text); err == nil && definesFunction(reflect.ValueOf(ast)) {
+		return nil, &selectorError{0, "unsupported JSONata selector: it defines a function; use the built-in functions " +
+			"(a recursive function could not be stopped: it would crash the step)"}
+	}
 	return &expression{compiled: e}, nil
+}
+
+// lambdaType is the parse-tree node of a function definition; a typed one
+// embeds it.
+var lambdaType = reflect.TypeFor[jparse.LambdaNode]()
+
+// definesFunction reports whether the parse tree v holds a function
+// definition. Only such a function can recurse, and the library has no
+// depth limit: unbounded recursion overflows the goroutine's stack, which
+// Go cannot recover from.
+func definesFunction(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && definesFunction(v.Elem())
+	case reflect.Struct:
+		if v.Type() == lambdaType {
+			return true
+		}
+		for i := range v.NumField() {
+			if definesFunction(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if definesFunction(v.Index(i)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // looksLikeExpression reports whether text uses a character that no key
