@@ -64,6 +64,9 @@ func TestVault_VaultActionTables(t *testing.T) {
 			wantEnv: map[string]string{"TEST_NAME": "1"}, wantOutputs: map[string]string{"TEST_NAME": "1"}},
 		{name: "simple_secret_retrieval_from_kv_v1", secrets: map[string]string{"test": `{"key":1}`}, specs: "test key",
 			wantEnv: map[string]string{"KEY": "1"}, wantOutputs: map[string]string{"key": "1"}},
+		// Its extra headers go with the request (e2e TestVault_NamespaceAndExtraHeadersGoWithEveryRequest).
+		{name: "simple_secret_retrieval_with_extra_headers", secrets: map[string]string{"test": `{"key":1}`}, specs: "test key",
+			wantEnv: map[string]string{"KEY": "1"}, wantOutputs: map[string]string{"key": "1"}},
 		{name: "nested_secret_retrieval", secrets: map[string]string{"test": `{"key":{"value":1}}`}, specs: "test key.value",
 			wantEnv: map[string]string{"KEY__VALUE": "1"}, wantOutputs: map[string]string{"key__value": "1"}},
 		{name: "single_line_secret_gets_masked", secrets: map[string]string{"test": `{"key":"secret"}`}, specs: "test key",
