@@ -15,6 +15,10 @@ type KeyError struct {
 }
 
 func (e *KeyError) Error() string {
+	if e.Spec.Selector.IsExpression() {
+		return fmt.Sprintf("vault-secrets entry %d (%s): the JSONata selector gives no value (nothing matched, or null) on %s; its keys are: %s",
+			e.Spec.Entry, e.Spec.Raw, e.Spec.Path, strings.Join(e.Keys, ", "))
+	}
 	return fmt.Sprintf("vault-secrets entry %d (%s): %s has no %s; its keys are: %s",
 		e.Spec.Entry, e.Spec.Raw, e.Spec.Path, e.Spec.Selector.Text, strings.Join(e.Keys, ", "))
 }

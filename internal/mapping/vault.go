@@ -146,7 +146,10 @@ func vaultEntry(set *export.Set, p *plan.VaultPlan, s secretspec.Spec, sec vault
 		}
 		return "", nil
 	}
-	v, ok := s.Selector.Eval(sec.Data)
+	v, ok, err := s.Selector.Select(sec.Data)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", source, err)
+	}
 	if !ok {
 		if p.IgnoreNotFound {
 			return fmt.Sprintf("Skipping %s %s: no such key (vault-ignore-not-found)", s.Path, s.Selector.Text), nil

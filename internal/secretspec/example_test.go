@@ -33,7 +33,7 @@ func ExampleParse_wildcard() {
 }
 
 func ExampleParse_error() {
-	_, err := secretspec.Parse("secret/data/ci token;\nsecret/data/x $join(a) | X")
+	_, err := secretspec.Parse("secret/data/ci token;\nsecret/data/x $join(a | X")
 	fmt.Println(err)
-	// Output: vault-secrets entry 2 (line 2, column 15): unsupported selector: unexpected "$" (only keys, "quoted keys", dotted.paths, [index], * and ** are supported): "secret/data/x $join(a) | X"
+	// Output: vault-secrets entry 2 (line 2, column 21): invalid JSONata selector: expected token ')' before end of expression (see https://docs.jsonata.org): "secret/data/x $join(a | X"
 }

@@ -16,8 +16,9 @@ import (
 // The two messages vault-action users already know, kept word for word so
 // that searching its docs and issues finds them; our hints follow.
 const (
-	msgNoName  = `You must provide a value when mapping a secret to a name (write "path key | NAME", or drop the "|")`
-	msgPathKey = `You must provide a valid path and key (%s; write "path key | NAME")`
+	msgNoName   = `You must provide a value when mapping a secret to a name (write "path key | NAME", or drop the "|")`
+	msgPathKey  = `You must provide a valid path and key (%s; write "path key | NAME")`
+	msgExprName = `You must provide a name for the output key when using json selectors (write "path EXPRESSION | NAME")`
 	// msgNoFileName is `>` without the name to export the file's path as.
 	msgNoFileName = `missing name after ">" (write "path key > NAME": the value is written to a file and NAME is set to the file's path)`
 )
@@ -157,6 +158,9 @@ func (e entry) parse() (Spec, error) {
 		return Spec{}, e.errorAt(e.pathEnd, fmt.Sprintf(msgPathKey, "the key is missing"))
 	}
 	sel, selErr := parseSelector(s.Selector.Text)
+	if selErr != nil {
+		sel, selErr = expressionSelector(s.Selector.Text, selErr)
+	}
 	if selErr != nil && startsWithSpace(s.Selector.Text[selErr.off:]) {
 		// A second token: vault-action wants exactly two before the '|'.
 		extra := skipSpace(e.line, selStart+selErr.off, selEnd)
@@ -173,6 +177,9 @@ func (e entry) parse() (Spec, error) {
 	s.Selector = sel
 	if s.ToFile && sel.Wildcard != None {
 		return Spec{}, e.errorAt(e.pipe, `a wildcard cannot be written to a file: name one key ("path key > NAME"), or write "| NAME" to export every key`)
+	}
+	if sel.IsExpression() && s.Name == "" {
+		return Spec{}, e.errorAt(selStart, msgExprName)
 	}
 	if msg := checkName(s); msg != "" {
 		at := nameStart

@@ -8,10 +8,11 @@ import (
 	"unicode/utf8"
 )
 
-// supported ends the messages for selectors we refuse. vault-action passed
-// the selector to JSONata; we read keys only, so every other expression is
-// refused at parse time instead of failing at run time.
-const supported = `only keys, "quoted keys", dotted.paths, [index], * and ** are supported`
+// supported ends the messages for selectors that are neither a key form
+// nor JSONata: text with a JSONata operator or function is compiled as an
+// expression instead (expressionSelector), so these messages are about
+// mistyped keys.
+const supported = `write a key, "quoted key", dotted.path, [index], * or **, or a JSONata expression with "| NAME"`
 
 // selectorError is a selector problem at a byte offset of the selector text.
 type selectorError struct {
@@ -107,7 +108,8 @@ func isPlain(r rune) bool {
 }
 
 // parseIndex reads `[digits]` at text[i:] and returns the index with the
-// number of bytes it took. Negative indexes and JSONata filters are refused.
+// number of bytes it took. Negative indexes and filters are not indexes:
+// Parse compiles them as JSONata.
 func parseIndex(text string, i int) (int, int, *selectorError) {
 	j := i + 1
 	for j < len(text) && '0' <= text[j] && text[j] <= '9' {

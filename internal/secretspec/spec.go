@@ -20,7 +20,9 @@ type Spec struct {
 	// Path is the API path under v1/ (`secret/data/ci`), without a leading
 	// '/'; a `?version=N` query is kept as written.
 	Path string
-	// Selector picks the value (or, for a wildcard, all values) of the secret.
+	// Selector picks the value (or, for a wildcard, all values) of the
+	// secret: a key, a dotted path, an index, a wildcard or a JSONata
+	// expression.
 	Selector Selector
 	// Name is the text after the last '|' outside quotes, trimmed; "" when
 	// the entry has no '|'. For a wildcard it is a prefix.
@@ -40,6 +42,9 @@ type Selector struct {
 	// Text is the selector as written, trimmed. Names are derived from it,
 	// not from Segments, to match vault-action (`"a.b"` gives A__B).
 	Text string
+	// expr is a JSONata expression (see IsExpression), compiled once at
+	// parse time; Wildcard is None and Segments nil then.
+	expr *expression
 }
 
 // Segment is one step of a selector: a map key or an array index.
