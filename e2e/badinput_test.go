@@ -249,7 +249,7 @@ func TestBadInput_FailsBeforeAnyRequest(t *testing.T) {
 		{"spec_derived_name_outside_ascii", vaultBase, map[string]string{"vault-secrets": "secret/data/app пароль"}, nil, "Invalid input vault-secrets", "which later steps cannot use"},
 		{"spec_jsonata_expression", vaultBase, map[string]string{"vault-secrets": "secret/data/aws $join(a)"}, nil, "Invalid input vault-secrets", "entry 1 (line 1, column 17)"},
 		{"spec_empty_path_segment_in_selector", vaultBase, map[string]string{"vault-secrets": "secret/data/app db..password"}, nil, "Invalid input vault-secrets", "empty key"},
-		{"spec_index_not_a_number", vaultBase, map[string]string{"vault-secrets": "secret/data/app hosts[x] | H"}, nil, "Invalid input vault-secrets", "entry 1"},
+		{"spec_expression_that_does_not_parse", vaultBase, map[string]string{"vault-secrets": "secret/data/app hosts[x | H"}, nil, "Invalid input vault-secrets", "entry 1"},
 		{"spec_error_on_the_third_line", vaultBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | A\n\nsecret/data/app npmToken |"}, nil, "Invalid input vault-secrets", "entry 2 (line 3"},
 		{"spec_two_entries_one_name", vaultBase, map[string]string{"vault-secrets": "secret/data/aws accessKey | X; secret/data/app npmToken | X"}, nil, "Invalid input vault-secrets", "both set env var X"},
 		{"spec_outputs_differ_only_in_case", vaultBase, map[string]string{"vault-export-env": "false", "vault-secrets": "secret/data/aws accessKey | Token; secret/data/app npmToken | TOKEN"}, nil, "Invalid input vault-secrets", "both set output TOKEN"},
