@@ -101,7 +101,8 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 	fmt.Fprintf(w, "binary: %.1f MB (static, stripped)\n", float64(info.Size())/1e6)
 	fmt.Fprintf(w, "Vault (and STS for aws-profiles) behind %s of added latency each way (%s per round trip); medians of %d runs\n\n",
 		latency, 2*latency, runs)
-	if slices.ContainsFunc(groups, func(g string) bool { return want[g] && g != "vault-pki" }) {
+	mainTable := slices.ContainsFunc(groups, func(g string) bool { return want[g] && g != "vault-pki" })
+	if mainTable {
 		fmt.Fprintln(w, "| flow | wall | peak RSS | HTTP requests: token / STS / Vault |")
 		fmt.Fprintln(w, "|---|---|---|---|")
 	}
@@ -138,7 +139,9 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 	}
 	if want["vault-pki"] {
 		// A table of its own, after the others: it has other columns.
-		fmt.Fprintln(w)
+		if mainTable {
+			fmt.Fprintln(w)
+		}
 		if err := e.vaultPKIRows(ctx, w, runs); err != nil {
 			return err
 		}
