@@ -5,7 +5,8 @@
 // it) and HTTP requests per run. Vault sits behind a proxy that adds a
 // fixed latency each way, so round trips show in the wall time. The
 // aws-profiles rows put the same latency in front of STS, and the
-// credential-process rows time the built binary as an SDK runs it.
+// credential-process rows time the built binary as an SDK runs it. The
+// vault-pki rows count Vault's round trips with and without certificates.
 package main
 
 import (
@@ -61,7 +62,7 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		return fmt.Errorf("/usr/bin/time is needed (Debian package time): %w", err)
 	}
-	e, cleanup, err := setUp(ctx, want["vault"])
+	e, cleanup, err := setUp(ctx, want)
 	defer cleanup()
 	if err != nil {
 		return err
@@ -100,8 +101,11 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 	fmt.Fprintf(w, "binary: %.1f MB (static, stripped)\n", float64(info.Size())/1e6)
 	fmt.Fprintf(w, "Vault (and STS for aws-profiles) behind %s of added latency each way (%s per round trip); medians of %d runs\n\n",
 		latency, 2*latency, runs)
-	fmt.Fprintln(w, "| flow | wall | peak RSS | HTTP requests: token / STS / Vault |")
-	fmt.Fprintln(w, "|---|---|---|---|")
+	mainTable := slices.ContainsFunc(groups, func(g string) bool { return want[g] && g != "vault-pki" })
+	if mainTable {
+		fmt.Fprintln(w, "| flow | wall | peak RSS | HTTP requests: token / STS / Vault |")
+		fmt.Fprintln(w, "|---|---|---|---|")
+	}
 
 	awsInputs := map[string]string{
 		"role-to-assume": "arn:aws:iam::737236345234:role/gha-oidc-role",
@@ -133,6 +137,15 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 			return err
 		}
 	}
+	if want["vault-pki"] {
+		// A table of its own, after the others: it has other columns.
+		if mainTable {
+			fmt.Fprintln(w)
+		}
+		if err := e.vaultPKIRows(ctx, w, runs); err != nil {
+			return err
+		}
+	}
 	for _, n := range e.notes {
 		fmt.Fprintf(w, "\n%s\n", n)
 	}
@@ -140,7 +153,7 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 }
 
 // groups are the row groups -only can pick, in the order they print.
-var groups = []string{"aws", "vault", "profiles", "credential-process", "container"}
+var groups = []string{"aws", "vault", "profiles", "credential-process", "container", "vault-pki"}
 
 // selectGroups reads -only: empty means every group.
 func selectGroups(only string) (map[string]bool, error) {
@@ -214,8 +227,9 @@ func (e *env) containerRow(ctx context.Context, w io.Writer, inputs map[string]s
 const containerImage = "localhost/federate:test"
 
 // setUp builds the binary and starts moto and the token service, and
-// Vault (with the secrets the Vault rows read) if withVault.
-func setUp(ctx context.Context, withVault bool) (*env, func(), error) {
+// Vault (with the secrets the Vault rows read, and the PKI engine for the
+// vault-pki rows) if a wanted group needs it.
+func setUp(ctx context.Context, want map[string]bool) (*env, func(), error) {
 	var closers []func()
 	cleanup := func() {
 		for i := len(closers) - 1; i >= 0; i-- {
@@ -242,7 +256,7 @@ func setUp(ctx context.Context, withVault bool) (*env, func(), error) {
 	if e.stepEnv, err = e.tokens.TrustingEnv(e.dir); err != nil {
 		return nil, cleanup, err
 	}
-	if !withVault {
+	if !want["vault"] && !want["vault-pki"] {
 		return e, cleanup, nil
 	}
 	vaultBin, err := testbed.FindVault()
@@ -256,6 +270,11 @@ func setUp(ctx context.Context, withVault bool) (*env, func(), error) {
 	for i := range 50 {
 		body := map[string]any{"data": map[string]any{"value": fmt.Sprintf("value-%d", i)}}
 		if _, err := e.vault.API(ctx, "POST", fmt.Sprintf("secret/data/bench/p%d", i), body); err != nil {
+			return nil, cleanup, err
+		}
+	}
+	if want["vault-pki"] {
+		if err := e.vault.ConfigurePKI(ctx, e.tokens); err != nil {
 			return nil, cleanup, err
 		}
 	}

@@ -17,69 +17,28 @@ import (
 	"github.com/federate-action/federate/internal/testbed"
 )
 
-// The PKI set-up of Vault's docs (secrets/pki/setup): a root CA on one
-// mount, an intermediate CA signed by it on another, and a role on each.
-const (
-	pkiRole      = "pki-issuer" // the jwt role, whose policy may issue
-	pkiRootMount = "pki_e2e"
-	pkiIntMount  = "pki_e2e_int"
-	pkiCertRole  = "example-dot-com"
-)
-
 var (
 	pkiOnce sync.Once
 	pkiErr  error
 )
 
-// pkiVault is the package's Vault with the PKI engine configured.
-// It returns the binary, the inputs of a jwt login with the role that may
-// issue, and the runner's env.
+// pkiVault is the package's Vault with the PKI engine configured
+// (testbed.ConfigurePKI). It returns the binary, the inputs of a jwt login
+// with the role that may issue, and the runner's env.
 func pkiVault(t *testing.T) (bin string, in, env map[string]string) {
 	t.Helper()
 	bin, v, tokens := vaultServer(t)
-	pkiOnce.Do(func() { pkiErr = configurePKI(context.Background(), v) })
+	pkiOnce.Do(func() { pkiErr = v.ConfigurePKI(context.Background(), tokens) })
 	require.NoError(t, pkiErr, "configuring Vault's PKI engine")
-	return bin, with(vaultInputs(v, ""), map[string]string{"vault-role": pkiRole}), tlsEnv(t, tokens)
+	return bin, with(vaultInputs(v, ""), map[string]string{"vault-role": testbed.PKIRole}), tlsEnv(t, tokens)
 }
 
-func configurePKI(ctx context.Context, v *testbed.Vault) error {
-	owner := tutorialOwner
-	role := map[string]any{"allowed_domains": "example.com", "allow_subdomains": true, "max_ttl": "72h"}
-	calls := []call{
-		{"POST", "sys/mounts/" + pkiRootMount, map[string]any{"type": "pki", "config": map[string]any{"max_lease_ttl": "87600h"}}},
-		{"POST", pkiRootMount + "/root/generate/internal", map[string]any{"common_name": "example.com", "ttl": "87600h"}},
-		{"POST", pkiRootMount + "/roles/" + pkiCertRole, role},
-		{"POST", pkiRootMount + "/roles/leased", map[string]any{"allowed_domains": "example.com", "allow_subdomains": true,
-			"max_ttl": "72h", "generate_lease": true}},
-		{"POST", "sys/mounts/" + pkiIntMount, map[string]any{"type": "pki", "config": map[string]any{"max_lease_ttl": "43800h"}}},
-		{"PUT", "sys/policies/acl/" + pkiRole, map[string]any{"policy": testbed.TutorialPolicy + fmt.Sprintf(`
-path "%s/issue/*" { capabilities = ["update"] }
-path "%s/issue/*" { capabilities = ["update"] }`, pkiRootMount, pkiIntMount)}},
-		{"POST", "auth/jwt/role/" + pkiRole, map[string]any{"role_type": "jwt", "user_claim": "repository",
-			"bound_claims_type": "glob", "bound_claims": map[string]any{"sub": "repo:" + owner + "/*"},
-			"bound_audiences": []string{"https://github.com/" + owner}, "policies": []string{pkiRole}}},
-	}
-	for _, c := range calls {
-		if _, err := v.API(ctx, c.method, c.path, c.body); err != nil {
-			return err
-		}
-	}
-	csr, err := v.API(ctx, "POST", pkiIntMount+"/intermediate/generate/internal", map[string]any{"common_name": "example.com Intermediate"})
-	if err != nil {
-		return err
-	}
-	signed, err := v.API(ctx, "POST", pkiRootMount+"/root/sign-intermediate", map[string]any{
-		"csr": csr["data"].(map[string]any)["csr"], "format": "pem_bundle", "ttl": "43800h"})
-	if err != nil {
-		return err
-	}
-	if _, err := v.API(ctx, "POST", pkiIntMount+"/intermediate/set-signed", map[string]any{
-		"certificate": signed["data"].(map[string]any)["certificate"]}); err != nil {
-		return err
-	}
-	_, err = v.API(ctx, "POST", pkiIntMount+"/roles/"+pkiCertRole, role)
-	return err
-}
+// The mounts and certificate role testbed.ConfigurePKI sets up.
+const (
+	pkiRootMount = testbed.PKIRootMount
+	pkiIntMount  = testbed.PKIIntMount
+	pkiCertRole  = testbed.PKICertRole
+)
 
 // parseCert decodes the one PEM certificate of text.
 func parseCert(t *testing.T, text string) *x509.Certificate {
@@ -205,12 +164,12 @@ func TestVaultPKI_LeasedCertificateKeepsTheTokenForThePostStep(t *testing.T) {
 	t.Parallel()
 	bin, in, env := pkiVault(t)
 	_, v, _ := vaultServer(t)
-	in = with(in, map[string]string{"vault-pki": pkiRootMount + `/issue/leased {"common_name": "lease.example.com"} | L`})
+	in = with(in, map[string]string{"vault-pki": pkiRootMount + "/issue/" + testbed.PKILeasedCertRole + ` {"common_name": "lease.example.com"} | L`})
 	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: env})
 	require.Equal(t, 0, res.ExitCode, res.Stdout)
 
 	assert.Contains(t, res.Stdout, "Keeping the Vault token until the job ends")
-	assert.Contains(t, res.Stdout, pkiRootMount+"/issue/leased")
+	assert.Contains(t, res.Stdout, pkiRootMount+"/issue/"+testbed.PKILeasedCertRole)
 	assert.True(t, tokenWorks(t, v, vaultTokenFrom(t, res.Stdout)), "the token lives until the post step")
 	assert.NotEmpty(t, res.State)
 }
