@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -68,7 +69,12 @@ func checkUnmasked(set *export.Set, masked []secret.String, values []unmaskedVal
 	}
 	var units []string
 	for _, m := range append(set.Masks(), masked...) {
-		units = append(units, m.MaskUnits()...)
+		for _, u := range m.MaskUnits() {
+			// An object's value is exported as JSON text, where a leaf
+			// holding " or \ or a control character appears escaped: the
+			// escaped form carries the secret as surely as the plain one.
+			units = append(units, u, jsonEscaped(u))
+		}
 	}
 	for _, v := range values {
 		for _, u := range units {
@@ -78,6 +84,16 @@ func checkUnmasked(set *export.Set, masked []secret.String, values []unmaskedVal
 		}
 	}
 	return nil
+}
+
+// jsonEscaped is s as it appears inside a JSON string.
+func jsonEscaped(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	out := strings.TrimSuffix(b.String(), "\n")
+	return strings.TrimSuffix(strings.TrimPrefix(out, `"`), `"`)
 }
 
 // UnmaskedError is a vault-unmasked value that holds a secret masked

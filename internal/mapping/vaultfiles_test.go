@@ -104,6 +104,8 @@ func TestVault_unmasked(t *testing.T) {
 			"public":      map[string]any{"host": "db.example.com", "port": "5432"},
 			"password":    "db-pass-value",
 			"holds_token": "prefix-s.vaulttoken-suffix",
+			"quoted_pw":   `Gx7"q\Lm9!zR`,
+			"config":      map[string]any{"host": "db.example.com", "password": `Gx7"q\Lm9!zR`},
 		}},
 	}
 	tests := []struct {
@@ -134,6 +136,10 @@ func TestVault_unmasked(t *testing.T) {
 			unmasked: []string{"REGION"}, masked: []secret.String{secret.New("eu")}, wantPublic: []string{"REGION"}},
 		{name: "value_equal_to_a_short_mask_is_refused", specs: "secret/data/cfg short | SHORT",
 			unmasked: []string{"SHORT"}, masked: []secret.String{secret.New("ab")}, wantErr: "SHORT"},
+		// The object is exported as JSON text, where the password shows
+		// escaped (\" and \\): still the password.
+		{name: "object_holding_another_secret_escaped_is_refused", specs: "secret/data/cfg config | CFG\nsecret/data/cfg quoted_pw | PW",
+			unmasked: []string{"CFG"}, wantErr: "CFG"},
 		{name: "value_equal_to_a_secret_file_is_refused", specs: "secret/data/cfg same | SAME\nsecret/data/cfg password > PW_FILE",
 			unmasked: []string{"SAME"}, wantErr: "SAME"},
 	}

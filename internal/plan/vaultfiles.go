@@ -40,6 +40,10 @@ func unmaskedNames(r *inputs.Reader, v *VaultPlan) (map[string]bool, error) {
 			return nil, &inputs.Error{Input: "vault-unmasked", Value: name,
 				Hint: "the Vault token is always masked: remove it from vault-unmasked"}
 		}
+		if pkiName(v.PKI, name) {
+			return nil, &inputs.Error{Input: "vault-unmasked", Value: name,
+				Hint: "a vault-pki certificate's parts, its private key among them, are always masked: remove it from vault-unmasked"}
+		}
 		s, ok := exportingSpec(v.Specs, name)
 		switch {
 		case !ok:
@@ -54,6 +58,18 @@ func unmaskedNames(r *inputs.Reader, v *VaultPlan) (map[string]bool, error) {
 	return unmasked, nil
 }
 
+// pkiName reports whether a vault-pki entry exports name.
+func pkiName(pki []secretspec.PKISpec, name string) bool {
+	for _, s := range pki {
+		for _, part := range secretspec.PKIParts {
+			if env, out := s.Names(part); name == env || name == out {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // exportingSpec finds the entry that exports name, or a wildcard entry
 // that could.
 func exportingSpec(specs []secretspec.Spec, name string) (secretspec.Spec, bool) {
@@ -66,7 +82,13 @@ func exportingSpec(specs []secretspec.Spec, name string) (secretspec.Spec, bool)
 		if s.Selector.Wildcard == secretspec.None {
 			continue
 		}
+		// Without a prefix (`path *`), the entry's names are whatever keys
+		// the secret holds: nothing to check a name against before the
+		// read, and every name would match. Such names cannot be unmasked.
 		prefix := secretspec.DeriveName(s.Name)
+		if prefix == "" {
+			continue
+		}
 		if strings.HasPrefix(name, prefix) || strings.HasPrefix(name, strings.ToUpper(prefix)) {
 			return s, true
 		}

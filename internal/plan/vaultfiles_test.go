@@ -59,7 +59,7 @@ func TestBuild_VaultSecretFiles(t *testing.T) {
 
 func TestBuild_VaultUnmasked(t *testing.T) {
 	t.Parallel()
-	const specs = "secret/data/ci region | REGION\nsecret/data/ci dbHost\nsecret/data/ci key > KEY_FILE\nsecret/data/app * | APP_"
+	const specs = "secret/data/ci region | REGION\nsecret/data/ci dbHost\nsecret/data/ci key > KEY_FILE\nsecret/data/app * | APP_\nsecret/data/all *"
 	tests := []struct {
 		name     string
 		unmasked string
@@ -73,12 +73,18 @@ func TestBuild_VaultUnmasked(t *testing.T) {
 		{"secret_file_name", "KEY_FILE", nil, "writes its value to a file"},
 		{"token_env", "VAULT_TOKEN", nil, "the Vault token is always masked"},
 		{"token_output", "vault-token", nil, "the Vault token is always masked"},
+		// `path *` without a prefix could export any name: it must not
+		// make every name acceptable, a certificate's key among them.
+		{"a_name_only_a_wildcard_without_prefix_could_export", "TYPO_NAMEZ", nil, "no vault-secrets entry exports this name"},
+		{"pki_private_key", "WEB_KEY", nil, "always masked"},
+		{"pki_certificate", "WEB_CERT", nil, "always masked"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			p, err := plan.Build(inputs.New(runnerEnv(vaultInputs(map[string]string{
 				"vault-secrets": specs, "vault-unmasked": tt.unmasked, "RUNNER_TEMP": "/tmp",
+				"vault-pki": `pki/issue/web {"common_name": "web.example.com"} | WEB`,
 			}))))
 			if tt.wantErr != "" {
 				var in *inputs.Error

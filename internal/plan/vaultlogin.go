@@ -37,6 +37,7 @@ var loginInputs = []struct {
 	{sideInput{"vault-password", ""}, []string{"userpass", "ldap"}, nil},
 	{sideInput{"vault-github-token", ""}, []string{"github"}, nil},
 	{sideInput{"vault-kubernetes-token-path", DefaultKubernetesTokenPath}, []string{"kubernetes"}, nil},
+	{sideInput{"vault-aws-header-value", ""}, []string{"aws"}, nil},
 	{sideInput{"vault-auth-payload", ""}, nil, nil}, // only methods with no input of their own
 }
 
@@ -190,16 +191,24 @@ func payloadCredentials(r *inputs.Reader, v *VaultPlan) error {
 	return nil
 }
 
+// minLeafMask is the shortest string of vault-auth-payload masked on its
+// own (the whole payload is always masked).
+const minLeafMask = 4
+
 // LoginSecrets are the credentials the user gave, to mask before any
-// request: the vault-auth-payload whole and each of its strings, which a
-// failed request's message could otherwise show one at a time.
+// request: the vault-auth-payload whole and each of its strings of
+// minLeafMask characters or more, which a failed request's message could
+// otherwise show one at a time. Shorter ones ({"role": "ci"}) are names,
+// not secrets, and their masks would star every "ci" in the job's log.
 func (v *VaultPlan) LoginSecrets() []secret.String {
 	out := []secret.String{v.Token, v.SecretID, v.Password, v.GitHubToken, v.AuthPayload}
 	var walk func(any)
 	walk = func(x any) {
 		switch x := x.(type) {
 		case string:
-			out = append(out, secret.New(x))
+			if len([]rune(x)) >= minLeafMask {
+				out = append(out, secret.New(x))
+			}
 		case map[string]any:
 			for _, e := range x {
 				walk(e)

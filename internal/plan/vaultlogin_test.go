@@ -65,7 +65,9 @@ func TestBuild_VaultLoginMethods(t *testing.T) {
 						masks = append(masks, s.Reveal())
 					}
 				}
-				assert.ElementsMatch(t, []string{`{"role": "ci", "n": 12, "nested": {"key": "hunter2"}}`, "ci", "hunter2"}, masks)
+				// "ci" is too short to mask on its own: it would star
+				// every "ci" in the log (the whole payload is masked).
+				assert.ElementsMatch(t, []string{`{"role": "ci", "n": 12, "nested": {"key": "hunter2"}}`, "hunter2"}, masks)
 			}},
 	}
 	for _, tt := range tests {

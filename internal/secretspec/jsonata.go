@@ -37,37 +37,46 @@ func compileExpression(text string) (expr *expression, selErr *selectorError) {
 		}
 		return nil, &selectorError{off, fmt.Sprintf("invalid JSONata selector: %s (%s)", err, exprHint)}
 	}
-	if ast, err := jparse.Parse(text); err == nil && definesFunction(reflect.ValueOf(ast)) {
-		return nil, &selectorError{0, "unsupported JSONata selector: it defines a function; use the built-in functions " +
-			"(a recursive function could not be stopped: it would crash the step)"}
+	if ast, err := jparse.Parse(text); err == nil {
+		switch {
+		case holds(reflect.ValueOf(ast), lambdaType):
+			return nil, &selectorError{0, "unsupported JSONata selector: it defines a function; use the built-in functions " +
+				"(a recursive function could not be stopped: it would crash the step)"}
+		case holds(reflect.ValueOf(ast), rangeType):
+			return nil, &selectorError{0, "unsupported JSONata selector: it holds a range ([a..b]); " +
+				"ranges, nested, make billions of values and exhaust the memory, which could not be stopped: select from the secret's data instead"}
+		}
 	}
 	return &expression{compiled: e}, nil
 }
 
-// lambdaType is the parse-tree node of a function definition; a typed one
-// embeds it.
-var lambdaType = reflect.TypeFor[jparse.LambdaNode]()
+// lambdaType is the parse-tree node of a function definition (a typed
+// one embeds it), and rangeType that of a range ([1..n]).
+var (
+	lambdaType = reflect.TypeFor[jparse.LambdaNode]()
+	rangeType  = reflect.TypeFor[jparse.RangeNode]()
+)
 
-// definesFunction reports whether the parse tree v holds a function
-// definition. Only such a function can recurse, and the library has no
-// depth limit: unbounded recursion overflows the goroutine's stack, which
-// Go cannot recover from.
-func definesFunction(v reflect.Value) bool {
+// holds reports whether the parse tree v holds a node of type t. Function
+// definitions and ranges are refused: a function can recurse without
+// limit, which overflows the goroutine's stack, and ranges mapped over
+// ranges allocate without limit; Go recovers from neither.
+func holds(v reflect.Value, t reflect.Type) bool {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
-		return !v.IsNil() && definesFunction(v.Elem())
+		return !v.IsNil() && holds(v.Elem(), t)
 	case reflect.Struct:
-		if v.Type() == lambdaType {
+		if v.Type() == t {
 			return true
 		}
 		for i := range v.NumField() {
-			if definesFunction(v.Field(i)) {
+			if holds(v.Field(i), t) {
 				return true
 			}
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			if definesFunction(v.Index(i)) {
+			if holds(v.Index(i), t) {
 				return true
 			}
 		}

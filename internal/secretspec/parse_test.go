@@ -207,6 +207,7 @@ func TestParse_errors(t *testing.T) {
 		{"jsonata_unclosed_call_points_at_the_end", "secret/data/x $join(a | X", 1, 1, 21, `invalid JSONata selector: expected token ')' before end of expression`},
 		{"jsonata_error_in_later_line", "a b;\nsecret/x $count(list | X", 2, 2, 20, `invalid JSONata selector`},
 		{"jsonata_function_definition", "secret/x (function($g){$g($g)})(function($g){$g($g)}) | X", 1, 1, 10, "it defines a function"},
+		{"jsonata_range", "secret/x $count([1..10000000].[1..10000000]) | X", 1, 1, 10, "it holds a range"},
 		{"jsonata_typed_function_definition", "secret/x $map(list, λ($v)<s:s>{$v}) | X", 1, 1, 10, "it defines a function"},
 		{"jsonata_second_token_after_expression", "secret/x $a b | X", 1, 1, 13, `invalid JSONata selector: syntax error: 'b'`},
 		{"unsupported_hint_lists_forms", "secret/x a|b | X", 1, 1, 11, `write a key, "quoted key", dotted.path, [index], * or **, or a JSONata expression with "| NAME"`},

@@ -60,6 +60,24 @@ func loginTransient(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
+// issueTransient decides for a request that creates something Vault
+// hands out once (a certificate): only Vault's own answer that it did
+// nothing yet (503 sealed or standby, 412 a standby catching up, in
+// Vault's JSON) or a failed dial is tried again. A 502 or 504 from a proxy
+// in front of Vault may come after Vault issued the certificate, and a
+// second request would issue another that nobody sees.
+func issueTransient(err error) bool {
+	if !errors.As(err, new(vetted)) {
+		return retry.Temporary(err)
+	}
+	var re *api.ResponseError
+	if errors.As(err, &re) {
+		return !re.RawError && (re.StatusCode == 503 || re.StatusCode == 412)
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
 // statusOf returns the HTTP status of a Vault error response, or 0.
 func statusOf(err error) int {
 	var re *api.ResponseError

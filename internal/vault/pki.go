@@ -68,7 +68,7 @@ func (c *Client) IssueAll(ctx context.Context, reqs []IssueRequest, workers int)
 // issue posts one request. Issuing creates a certificate (and, with
 // generate_lease, a lease), so it is retried as a login is: an attempt
 // whose answer was lost may have issued one already, and only Vault's own
-// transient answers and failures to connect are tried again.
+// "not yet" answers and failures to connect are tried again (issueTransient).
 func (c *Client) issue(ctx context.Context, r IssueRequest) (Certificate, error) {
 	body := map[string]any{}
 	dec := json.NewDecoder(bytes.NewReader(r.Params))
@@ -77,7 +77,7 @@ func (c *Client) issue(ctx context.Context, r IssueRequest) (Certificate, error)
 		return Certificate{}, &IssueError{Path: r.Path, Reason: "the parameters are not a JSON object: " + err.Error(), Err: err}
 	}
 	var s *api.Secret
-	err := retry.Do(ctx, c.retry, loginTransient, func(ctx context.Context) error {
+	err := retry.Do(ctx, c.retry, issueTransient, func(ctx context.Context) error {
 		var err error
 		s, err = c.api.Logical().WriteWithContext(ctx, r.Path, body)
 		return vet(err)
