@@ -64,7 +64,7 @@ func Run(ctx context.Context, d Deps) (err error) {
 	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
 	defer cancel()
 
-	tokens := newTokenPool(tokenSource(p.Token, d.HTTP), out)
+	tokens := newTokenPool(tokenSource(p.Token, d.HTTP, d.Getenv), out)
 	var aws awsResult
 	var vlt vaultResult
 	defer func() { finishVault(ctx, p.Vault, vlt, err == nil, out) }()
@@ -134,9 +134,14 @@ func maskAccountsEarly(in *inputs.Reader, out *runner.Runner) {
 	}
 }
 
-func tokenSource(t plan.TokenPlan, client *http.Client) idtoken.Source {
-	if t.File != "" {
-		return &idtoken.File{Path: t.File, Root: t.FileRoot}
+func tokenSource(t plan.TokenPlan, client *http.Client, getenv func(string) string) idtoken.Source {
+	switch {
+	case t.File != "":
+		return &idtoken.File{Path: t.File, Root: t.FileRoot, Input: t.FileInput}
+	case t.EnvName != "":
+		return &idtoken.Env{Name: t.EnvName, Getenv: getenv, Input: t.EnvInput}
+	case t.Command != "":
+		return &idtoken.Command{Path: t.Command, Args: t.CommandArgs}
 	}
 	return &idtoken.HTTP{URL: t.RequestURL, RequestToken: t.RequestToken, Client: netpolicy.TokenService.Client(client)}
 }

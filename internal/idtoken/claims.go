@@ -23,6 +23,26 @@ type Claims struct {
 	Environment     string   `json:"environment"`
 	EventName       string   `json:"event_name"`
 	Expiry          int64    `json:"exp"`
+
+	// GitLab CI.
+	NamespacePath  string `json:"namespace_path"`
+	ProjectPath    string `json:"project_path"`
+	RefType        string `json:"ref_type"`
+	RefProtected   string `json:"ref_protected"`
+	PipelineSource string `json:"pipeline_source"`
+
+	// CircleCI.
+	CircleProjectID string   `json:"oidc.circleci.com/project-id"`
+	CircleVCSOrigin string   `json:"oidc.circleci.com/vcs-origin"`
+	CircleVCSRef    string   `json:"oidc.circleci.com/vcs-ref"`
+	CircleContexts  []string `json:"oidc.circleci.com/context-ids"`
+
+	// Buildkite.
+	OrganizationSlug string `json:"organization_slug"`
+	PipelineSlug     string `json:"pipeline_slug"`
+	BuildBranch      string `json:"build_branch"`
+	BuildCommit      string `json:"build_commit"`
+	StepKey          string `json:"step_key"`
 }
 
 // Audience is the aud claim: one string or a list, per RFC 7519.
@@ -72,6 +92,12 @@ func (c Claims) Describe() string {
 		{"iss", c.Issuer}, {"aud", c.Audience.String()}, {"sub", c.Subject},
 		{"repository", c.Repository}, {"ref", c.Ref}, {"job_workflow_ref", c.JobWorkflowRef},
 		{"environment", c.Environment},
+		{"namespace_path", c.NamespacePath}, {"project_path", c.ProjectPath},
+		{"ref_type", c.RefType}, {"ref_protected", c.RefProtected}, {"pipeline_source", c.PipelineSource},
+		{"oidc.circleci.com/project-id", c.CircleProjectID}, {"oidc.circleci.com/vcs-origin", c.CircleVCSOrigin},
+		{"oidc.circleci.com/vcs-ref", c.CircleVCSRef}, {"oidc.circleci.com/context-ids", strings.Join(c.CircleContexts, ",")},
+		{"organization_slug", c.OrganizationSlug}, {"pipeline_slug", c.PipelineSlug},
+		{"build_branch", c.BuildBranch}, {"build_commit", c.BuildCommit}, {"step_key", c.StepKey},
 	} {
 		if kv[1] != "" {
 			b.WriteString("  " + kv[0] + ": " + kv[1] + "\n")

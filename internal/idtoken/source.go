@@ -17,4 +17,6 @@ type Source interface {
 var (
 	_ Source = (*HTTP)(nil)
 	_ Source = (*File)(nil)
+	_ Source = (*Env)(nil)
+	_ Source = (*Command)(nil)
 )

@@ -23,13 +23,22 @@ type Plan struct {
 	Files *FilesPlan
 }
 
-// TokenPlan says where ID tokens come from: the runner's token service, or
-// a file (web-identity-token-file) for runners that provide one.
+// TokenPlan says where ID tokens come from: the runner's token service, a
+// file (web-identity-token-file, id-token-file), an environment variable
+// (id-token-env, CircleCI's) or a command (Buildkite's agent).
 type TokenPlan struct {
+	// Platform is where the token comes from: github, gitlab, circleci,
+	// buildkite, file or env.
+	Platform     string
 	RequestURL   string
 	RequestToken secret.String
 	File         string // absolute, clean path; set instead of RequestURL
-	FileRoot     string // the directory File lies in: the workspace or RUNNER_TEMP
+	FileRoot     string // the directory File lies in: the workspace or RUNNER_TEMP; "" checks File alone
+	FileInput    string // the input that named File, for errors
+	EnvName      string // the variable that holds the token
+	EnvInput     string // the input that named EnvName; "" when detected
+	Command      string // absolute path of the program that prints a token
+	CommandArgs  []string
 }
 
 // Defaults that follow configure-aws-credentials, so migrating changes
@@ -104,21 +113,6 @@ var errNoPermission = &EnvError{
 		"permissions:\n  id-token: write\n  contents: read\n" +
 		"Pull requests from forks never get an ID token; run such jobs on pull_request_target " +
 		"only with care, or skip this step for forks.",
-}
-
-func buildToken(r *inputs.Reader) (TokenPlan, error) {
-	if file := r.String("web-identity-token-file"); file != "" {
-		path, root, err := tokenFile(file, r.Env("GITHUB_WORKSPACE"), r.Env("RUNNER_TEMP"))
-		if err != nil {
-			return TokenPlan{}, err
-		}
-		return TokenPlan{File: path, FileRoot: root}, nil
-	}
-	url, token := r.Env("ACTIONS_ID_TOKEN_REQUEST_URL"), r.Env("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
-	if url == "" || token == "" {
-		return TokenPlan{}, errNoPermission
-	}
-	return TokenPlan{RequestURL: url, RequestToken: secret.New(token)}, nil
 }
 
 // checkFileCommands fails early when the runner's file commands are not
