@@ -123,6 +123,7 @@ func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens awssts.TokenFunc, e
 			Duration:        p.Duration,
 			InlinePolicy:    p.InlinePolicy,
 			ManagedPolicies: p.ManagedPolicies,
+			Audience:        p.Audience,
 		}, tokens, policy)
 	}
 	if err != nil {

@@ -101,7 +101,7 @@ func assumeProfile(ctx context.Context, p *plan.AWSPlan, pr awsprofiles.Profile,
 	} else {
 		out.Infof("Profile %s: assuming %s in %s", pr.Name, pr.RoleARN, pr.Region)
 		creds, err = sts.Assume(ctx, awssts.Request{RoleARN: pr.RoleARN, SessionName: pr.SessionName,
-			Duration: pr.Duration}, tokens, policy)
+			Duration: pr.Duration, Audience: p.Audience}, tokens, policy)
 	}
 	if err != nil {
 		return creds, err

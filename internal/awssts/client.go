@@ -26,6 +26,10 @@ type Request struct {
 	Duration        time.Duration
 	InlinePolicy    string
 	ManagedPolicies []string
+	// Audience is the audience the token was asked for, so a refusal can
+	// say when the token was minted for another (a token from an
+	// environment variable has whatever audience its platform gave it).
+	Audience string
 }
 
 // Credentials are what STS returned, with the secrets kept secret.
@@ -93,7 +97,7 @@ func (c *Client) Assume(ctx context.Context, req Request, tokens TokenFunc, poli
 		return err
 	})
 	if err != nil {
-		return Credentials{}, explain(err, req.RoleARN, lastToken)
+		return Credentials{}, explain(err, req, lastToken)
 	}
 	return creds, nil
 }

@@ -34,7 +34,9 @@ type DeniedError struct {
 	Code    string
 	Message string
 	Claims  idtoken.Claims
-	Err     error
+	// Audience is the audience asked for; "" when unknown.
+	Audience string
+	Err      error
 }
 
 var _ error = (*DeniedError)(nil)
@@ -49,14 +51,24 @@ func (e *DeniedError) Error() string {
 	fmt.Fprintf(&b, "STS refused to let this run assume %s (%s: %s).\n", e.RoleARN, e.Code, e.Message)
 	c := e.Claims
 	b.WriteString("The ID token it was given has:\n" + c.Describe())
-	host := strings.TrimPrefix(strings.TrimPrefix(c.Issuer, "https://"), "http://")
+	host := c.IssuerHost()
 	account := accountOf(e.RoleARN)
 	partition := strings.SplitN(e.RoleARN, ":", 3)[1]
+	op, sub := c.SubjectCondition()
 	fmt.Fprintf(&b, "The role's trust policy admits this run with a statement like:\n")
 	fmt.Fprintf(&b, `  "Principal": {"Federated": "arn:%s:iam::%s:oidc-provider/%s"},`+"\n", partition, account, host)
 	fmt.Fprintf(&b, `  "Action": "sts:AssumeRoleWithWebIdentity",`+"\n")
-	fmt.Fprintf(&b, `  "Condition": {"StringEquals": {"%s:aud": "%s", "%s:sub": "%s"}}`+"\n",
-		host, c.Audience.String(), host, c.Subject)
+	if op == "StringEquals" {
+		fmt.Fprintf(&b, `  "Condition": {"StringEquals": {"%s:aud": "%s", "%s:sub": "%s"}}`+"\n",
+			host, c.Audience.String(), host, sub)
+	} else {
+		fmt.Fprintf(&b, `  "Condition": {"StringEquals": {"%s:aud": "%s"}, "%s": {"%s:sub": "%s"}}`+"\n",
+			host, c.Audience.String(), op, host, sub)
+	}
+	if e.Audience != "" && len(c.Audience) > 0 && !c.HasAudience(e.Audience) {
+		fmt.Fprintf(&b, "The token was minted for audience %q, not the %q asked for: %s.\n",
+			c.Audience.String(), e.Audience, c.AudienceHint(e.Audience))
+	}
 	switch e.Code {
 	case "InvalidIdentityToken":
 		fmt.Fprintf(&b, "Check that account %s has an IAM OIDC identity provider for %s whose audiences include %q.",
@@ -131,7 +143,8 @@ func (e callError) Error() string { return describe(e.err) }
 func (e callError) Unwrap() error { return e.err }
 
 // explain turns a final STS failure into the error the user sees.
-func explain(err error, roleARN string, token secret.String) error {
+func explain(err error, req Request, token secret.String) error {
+	roleARN := req.RoleARN
 	var redirect *netpolicy.RedirectError
 	if errors.As(err, &redirect) {
 		// The SDK's wrapping ("request send failed, Post ...") adds
@@ -149,10 +162,11 @@ func explain(err error, roleARN string, token secret.String) error {
 	}
 	claims, _ := idtoken.ParseClaims(token) // best effort: empty claims still explain the code
 	return &DeniedError{
-		RoleARN: roleARN,
-		Code:    api.ErrorCode(),
-		Message: redact.Shorten(api.ErrorMessage()),
-		Claims:  claims,
-		Err:     err,
+		RoleARN:  roleARN,
+		Code:     api.ErrorCode(),
+		Message:  redact.Shorten(api.ErrorMessage()),
+		Claims:   claims,
+		Audience: req.Audience,
+		Err:      err,
 	}
 }

@@ -142,6 +142,7 @@ func (e *LoginError) Error() string {
 		b.WriteString("\nThe ID token it was given has:\n" + e.Claims.Describe())
 		fmt.Fprintf(&b, "Compare them with the role's bound_audiences and bound_claims (vault read auth/%s/role/%s) and the mount's bound_issuer (vault read auth/%s/config).",
 			e.Mount, e.Role, e.Mount)
+		b.WriteString(roleHint(e.Mount, e.Role, *e.Claims))
 	}
 	return b.String()
 }
@@ -181,4 +182,22 @@ func (e *ReadError) Error() string {
 		return fmt.Sprintf("permission denied reading %s: the token's policies need the \"read\" capability on path %q (%s)", e.Path, e.APIPath, e.Reason)
 	}
 	return fmt.Sprintf("reading %s (%s): %s", e.Path, e.APIPath, e.Reason)
+}
+
+// roleHint is a role and mount configuration that admit this run, in the
+// issuing platform's own sub format.
+func roleHint(mount, role string, c idtoken.Claims) string {
+	if c.Issuer == "" || c.Subject == "" {
+		return ""
+	}
+	if role == "" {
+		role = "ROLE"
+	}
+	op, sub := c.SubjectCondition()
+	bound := "bound_subject=" + sub
+	if op == "StringLike" {
+		bound = "bound_claims_type=glob bound_claims='{\"sub\":\"" + sub + "\"}'"
+	}
+	return fmt.Sprintf("\nA role that admits this run: vault write auth/%s/role/%s role_type=jwt user_claim=sub bound_audiences=%s %s"+
+		" (and the mount: oidc_discovery_url=%s bound_issuer=%s).", mount, role, c.Audience.String(), bound, c.Issuer, c.Issuer)
 }
