@@ -39,7 +39,8 @@ func buildToken(r *inputs.Reader) (TokenPlan, error) {
 	}
 	if name := r.String("id-token-env"); name != "" {
 		if !validEnvName(name) {
-			return TokenPlan{}, &inputs.Error{Input: "id-token-env", Value: name,
+			// The value is not shown: it may be the token itself.
+			return TokenPlan{}, &inputs.Error{Input: "id-token-env",
 				Hint: "give the name of the environment variable that holds the token (letters, digits and _), not the token itself"}
 		}
 		return TokenPlan{Platform: PlatformEnv, EnvName: name, EnvInput: "id-token-env"}, nil
