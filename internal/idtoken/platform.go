@@ -48,7 +48,7 @@ func (c Claims) SubjectCondition() (op, value string) {
 	switch c.Platform() {
 	case Buildkite:
 		if i := strings.Index(c.Subject, ":commit:"); i > 0 {
-			return "StringLike", c.Subject[:i] + ":*"
+			return "StringLike", c.Subject[:i] + ":commit:*:step:*"
 		}
 	case CircleCI:
 		if i := strings.Index(c.Subject, "/user/"); i > 0 {

@@ -77,7 +77,7 @@ func (s *Server) defaultClaims(aud string, now time.Time) (map[string]any, error
 // issue signs the default claims for aud with the current overrides merged
 // on top; a nil override deletes the claim.
 func (s *Server) issue(aud string) (string, error) {
-	claims, err := s.defaultClaims(aud, s.now())
+	claims, err := s.platformClaims(aud, s.now())
 	if err != nil {
 		return "", err
 	}

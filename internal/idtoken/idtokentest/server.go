@@ -51,6 +51,10 @@ type Config struct {
 	// Now is the clock for iat, nbf and exp, time.Now when nil, so tests can
 	// issue tokens that are already expired or not yet valid.
 	Now func() time.Time
+	// Platform is the CI whose tokens Mint issues: "" or "github",
+	// "gitlab", "circleci", "circleci-v2" or "buildkite". It sets the claim
+	// set and sub format, and for CircleCI the issuer's /org/ORG_ID path.
+	Platform string
 }
 
 // Server is a running token service. Point the code under test at it with
@@ -73,6 +77,7 @@ type Server struct {
 	repo     string
 	lifetime time.Duration
 	now      func() time.Time
+	platform string
 
 	mu       sync.Mutex
 	claims   map[string]any
@@ -105,6 +110,7 @@ func New(cfg Config) (*Server, error) {
 		lifetime:     cfg.Lifetime,
 		now:          cfg.Now,
 		claims:       maps.Clone(cfg.Claims),
+		platform:     cfg.Platform,
 	}
 	if s.lifetime <= 0 {
 		s.lifetime = defaultLifetime
@@ -113,16 +119,17 @@ func New(cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 
+	issuerPath := s.issuerPath()
 	mux := http.NewServeMux()
 	mux.HandleFunc(tokenPath, s.serveToken)
-	mux.HandleFunc("GET "+discoveryPath, s.serveDiscovery)
-	mux.HandleFunc("GET "+jwksPath, s.serveJWKS)
+	mux.HandleFunc("GET "+issuerPath+discoveryPath, s.serveDiscovery)
+	mux.HandleFunc("GET "+issuerPath+jwksPath, s.serveJWKS)
 	if cfg.TLS {
 		s.srv = httptest.NewTLSServer(mux)
 	} else {
 		s.srv = httptest.NewServer(mux)
 	}
-	s.Issuer = s.srv.URL
+	s.Issuer = s.srv.URL + issuerPath
 	s.URL = s.srv.URL + tokenPath + "?" + tokenQuery
 	return s, nil
 }
