@@ -131,3 +131,25 @@ func TestPlatforms_EachCITokenAssumesARoleAndLogsInToVault(t *testing.T) {
 		})
 	}
 }
+
+func TestPlatforms_VaultRefusalSpeaksGitLab(t *testing.T) {
+	t.Parallel()
+	bin, _ := servers(t)
+	_, v, _ := vaultServer(t)
+	tokens := tokenServer(t, idtokentest.Config{TLS: true, Platform: idtokentest.GitLab})
+	platformVault(t, v, tokens, "jwt-gitlab-refusal", "https://vault.example", "project_path:octo-org/octo-repo:ref_type:branch:ref:main")
+	token, err := tokens.Mint("https://other.example") // the job named another aud under id_tokens:
+	require.NoError(t, err)
+	env := map[string]string{"GITLAB_CI": "true", "GL_TOKEN": token}
+	for k, val := range noGitHub {
+		env[k] = val
+	}
+	in := vaultInputs(v, "secret/data/aws accessKey | VAULT_ACCESS_KEY ;")
+	in["vault-path"], in["vault-role"], in["id-token-env"] = "jwt-gitlab-refusal", "ci", "GL_TOKEN"
+
+	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: env})
+	require.Equal(t, 1, res.ExitCode, res.Stdout)
+	assert.Contains(t, res.Stdout, "project_path: octo-org/octo-repo")
+	assert.Contains(t, res.Stdout, "bound_audiences=https://other.example bound_subject=project_path:octo-org/octo-repo:ref_type:branch:ref:main")
+	assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), token)
+}
