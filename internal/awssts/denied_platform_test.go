@@ -70,7 +70,7 @@ func TestDeniedError_SpeaksEachPlatformsIssuerAndSub(t *testing.T) {
 				`"Condition": {"StringEquals": {"agent.buildkite.com:aud": "sts.amazonaws.com"}, "StringLike": {"agent.buildkite.com:sub": "organization:acme-inc:pipeline:deploy-app:ref:refs/heads/main:commit:*:step:*"}}`,
 			}},
 		{name: "github_unchanged", platform: "", issuer: "https://token.actions.githubusercontent.com", aud: "sts.amazonaws.com", asked: "sts.amazonaws.com",
-			want: []string{`"Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:ref:refs/heads/main"}}`},
+			want:    []string{`"Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:ref:refs/heads/main"}}`},
 			wantNot: []string{"project_path", "StringLike"}},
 	}
 	for _, tt := range tests {
