@@ -43,7 +43,11 @@ func buildToken(r *inputs.Reader) (TokenPlan, error) {
 			return TokenPlan{}, &inputs.Error{Input: "id-token-env",
 				Hint: "give the name of the environment variable that holds the token (letters, digits and _), not the token itself"}
 		}
-		return TokenPlan{Platform: PlatformEnv, EnvName: name, EnvInput: "id-token-env"}, nil
+		platform := PlatformEnv
+		if r.Env("GITLAB_CI") == "true" {
+			platform = PlatformGitLab // GitLab's id_tokens: variable
+		}
+		return TokenPlan{Platform: platform, EnvName: name, EnvInput: "id-token-env"}, nil
 	}
 	if file := r.String("id-token-file"); file != "" {
 		path, err := filepath.Abs(file)

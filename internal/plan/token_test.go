@@ -56,7 +56,7 @@ func TestBuild_TokenSourceDetection(t *testing.T) {
 		{name: "gitlab_needs_the_variable_named", env: map[string]string{"GITLAB_CI": "true"},
 			wantErr: "--id-token-env NAME. For example, in .gitlab-ci.yml:\n  job:\n    id_tokens:\n      AWS_ID_TOKEN:\n        aud: sts.amazonaws.com"},
 		{name: "gitlab_with_the_variable_named", env: map[string]string{"GITLAB_CI": "true", "INPUT_ID-TOKEN-ENV": "AWS_ID_TOKEN"},
-			want: plan.TokenPlan{Platform: "env", EnvName: "AWS_ID_TOKEN", EnvInput: "id-token-env"}},
+			want: plan.TokenPlan{Platform: "gitlab", EnvName: "AWS_ID_TOKEN", EnvInput: "id-token-env"}},
 		{name: "a_named_variable_wins_over_github", env: with(github, "INPUT_ID-TOKEN-ENV", "MY_TOKEN"),
 			want: plan.TokenPlan{Platform: "env", EnvName: "MY_TOKEN", EnvInput: "id-token-env"}},
 		{name: "a_token_instead_of_a_name_refused", env: map[string]string{"INPUT_ID-TOKEN-ENV": "eyJ.eyJ.sig"},
