@@ -71,7 +71,7 @@ func TestDeniedError_SpeaksEachPlatformsIssuerAndSub(t *testing.T) {
 			}},
 		{name: "github_unchanged", platform: "", issuer: "https://token.actions.githubusercontent.com", aud: "sts.amazonaws.com", asked: "sts.amazonaws.com",
 			want:    []string{`"Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": "repo:octo-org/octo-repo:ref:refs/heads/main"}}`},
-			wantNot: []string{"project_path", "StringLike"}},
+			wantNot: []string{"project_path", "StringLike", "ref_type", "ref_protected"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

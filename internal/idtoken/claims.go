@@ -85,20 +85,39 @@ func ParseClaims(token secret.String) (Claims, error) {
 }
 
 // Describe lists the claims that trust policies and Vault roles match on,
-// one "  name: value" line each, skipping empty ones.
+// one "  name: value" line each, skipping empty ones: the common ones, then
+// those of the platform that issued the token (all of them for an issuer
+// that is none of the known ones). A GitHub token's list is as it always was.
 func (c Claims) Describe() string {
-	var b strings.Builder
-	for _, kv := range [][2]string{
+	lines := [][2]string{
 		{"iss", c.Issuer}, {"aud", c.Audience.String()}, {"sub", c.Subject},
 		{"repository", c.Repository}, {"ref", c.Ref}, {"job_workflow_ref", c.JobWorkflowRef},
 		{"environment", c.Environment},
+	}
+	gitlab := [][2]string{
 		{"namespace_path", c.NamespacePath}, {"project_path", c.ProjectPath},
 		{"ref_type", c.RefType}, {"ref_protected", c.RefProtected}, {"pipeline_source", c.PipelineSource},
+	}
+	circleci := [][2]string{
 		{"oidc.circleci.com/project-id", c.CircleProjectID}, {"oidc.circleci.com/vcs-origin", c.CircleVCSOrigin},
 		{"oidc.circleci.com/vcs-ref", c.CircleVCSRef}, {"oidc.circleci.com/context-ids", strings.Join(c.CircleContexts, ",")},
+	}
+	buildkite := [][2]string{
 		{"organization_slug", c.OrganizationSlug}, {"pipeline_slug", c.PipelineSlug},
 		{"build_branch", c.BuildBranch}, {"build_commit", c.BuildCommit}, {"step_key", c.StepKey},
-	} {
+	}
+	switch c.Platform() {
+	case GitLab:
+		lines = append(lines, gitlab...)
+	case CircleCI:
+		lines = append(lines, circleci...)
+	case Buildkite:
+		lines = append(lines, buildkite...)
+	case "":
+		lines = append(append(append(lines, gitlab...), circleci...), buildkite...)
+	}
+	var b strings.Builder
+	for _, kv := range lines {
 		if kv[1] != "" {
 			b.WriteString("  " + kv[0] + ": " + kv[1] + "\n")
 		}
