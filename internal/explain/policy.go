@@ -14,6 +14,7 @@ func Policy(policyJSON []byte, claims Claims) Verdict {
 	if err != nil {
 		r.line("The trust policy cannot be read: %v.", err)
 		r.line("Give the role's trust policy document (aws iam get-role --role-name NAME --query Role.AssumeRolePolicyDocument).")
+		r.line("")
 		return r.finish(false, "the trust policy")
 	}
 	host := claims.IssuerHost()
@@ -40,11 +41,31 @@ func Policy(policyJSON []byte, claims Claims) Verdict {
 	if len(admitting) == 0 && len(denying) == 0 && !anyAllow(statements) {
 		r.line("No Allow statement covers %s.", webIdentityAction)
 	}
+	admitted := len(admitting) > 0 && len(denying) == 0
+	if !admitted && host != "" && len(denying) == 0 {
+		suggest(&r, claims, host)
+	}
 	for _, s := range statements {
 		policyDangers(&r, s)
 	}
 	r.line("")
-	return r.finish(len(admitting) > 0 && len(denying) == 0, "the trust policy")
+	return r.finish(admitted, "the trust policy")
+}
+
+// suggest shows the principal and condition that would admit exactly
+// this run's subject, in this issuer's own keys.
+func suggest(r *report, claims Claims, host string) {
+	sub, _ := claims["sub"].(string)
+	aud, _ := claims.lookup("aud")
+	auds, _ := values(aud)
+	if sub == "" || len(auds) == 0 {
+		return
+	}
+	r.line("")
+	r.line("A statement that admits runs like this one:")
+	r.line(`  "Principal": {"Federated": "arn:aws:iam::ACCOUNT:oidc-provider/%s"},`, host)
+	r.line(`  "Action": "%s",`, webIdentityAction)
+	r.line(`  "Condition": {"StringEquals": {"%s:aud": %q, "%s:sub": %q}}`, host, auds[0], host, sub)
 }
 
 func anyAllow(statements []statement) bool {

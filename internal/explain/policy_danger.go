@@ -1,6 +1,9 @@
 package explain
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // policyDangers flags an Allow statement for web identity that admits far
 // more than its author likely meant, whatever this run's claims.
@@ -48,15 +51,21 @@ func policyDangers(r *report, s statement) {
 				"use StringEquals, so a later * or ? in a value is not read as a wildcard by mistake")
 		}
 	}
+	host := "HOST"
+	for _, f := range s.federated {
+		if h, ok := providerHost(f); ok {
+			host = h
+		}
+	}
 	if !scoped {
 		r.flag(Dangerous, where,
 			"no condition on sub (or on a repository or project claim): every job of every customer of this CI can assume the role",
-			"add \"StringEquals\": {\"HOST:sub\": \"repo:OWNER/REPO:ref:refs/heads/main\"} (HOST: the issuer without https://)")
+			fmt.Sprintf("add \"StringEquals\": {\"%s:sub\": \"%s\"}", host, subExample(host)))
 	}
 	if !aud {
 		r.flag(Dangerous, where,
 			"no condition on aud: tokens minted for any other service are admitted",
-			"add \"StringEquals\": {\"HOST:aud\": \"sts.amazonaws.com\"}")
+			fmt.Sprintf("add \"StringEquals\": {\"%s:aud\": \"sts.amazonaws.com\"}", host))
 	}
 }
 
@@ -66,4 +75,17 @@ func stringsJoin(s []string) string {
 		out += v
 	}
 	return out
+}
+
+// subExample is a sub value in the layout of the issuer's CI.
+func subExample(host string) string {
+	switch {
+	case host == "agent.buildkite.com":
+		return "organization:ORG:pipeline:PIPELINE:ref:refs/heads/main:*"
+	case strings.HasPrefix(host, "oidc.circleci.com/org/"):
+		return "org/" + strings.TrimPrefix(host, "oidc.circleci.com/org/") + "/project/PROJECT_ID/user/*"
+	case strings.Contains(host, "gitlab"):
+		return "project_path:GROUP/PROJECT:ref_type:branch:ref:main"
+	}
+	return "repo:OWNER/REPO:ref:refs/heads/main"
 }

@@ -32,7 +32,7 @@ type condition struct {
 // where names a statement for people: its number and its Sid if any.
 func (s statement) where() string {
 	if s.sid != "" {
-		return fmt.Sprintf("statement %d (%q)", s.index, s.sid)
+		return fmt.Sprintf("statement %d %q", s.index, s.sid)
 	}
 	return fmt.Sprintf("statement %d", s.index)
 }

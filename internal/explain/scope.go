@@ -19,11 +19,11 @@ var scopingClaims = map[string]bool{
 // ownerSeparators: for each sub layout, the prefix and the character that
 // ends the owner part. A wildcard before it admits other owners.
 var ownerSeparators = []struct{ prefix, end string }{
-	{"repo:", "/"},          // GitHub
-	{"project_path:", "/"},  // GitLab
-	{"organization:", ":"},  // Buildkite
-	{"org/", "/"},           // CircleCI (the org is in the issuer too)
-	{"", "/"},               // repository and project_path claims: OWNER/NAME
+	{"repo:", "/"},         // GitHub
+	{"project_path:", "/"}, // GitLab
+	{"organization:", ":"}, // Buildkite
+	{"org/", "/"},          // CircleCI (the org is in the issuer too)
+	{"", "/"},              // repository and project_path claims: OWNER/NAME
 }
 
 // patternFlag is a finding about one glob pattern on one claim.
@@ -79,16 +79,22 @@ func globFlags(claim, pattern string, question bool) []patternFlag {
 // repository name, or for the event/ref part of a GitHub sub.
 func nameFlags(claim, pattern, prefix, rest string, question bool) []patternFlag {
 	wc := wildChars(question)
-	name, tail, hasTail := strings.Cut(rest, ":")
+	// The name ends at the first ":" (a GitHub sub's event part) or "/"
+	// (a job_workflow_ref's path).
+	name, tail, hasTail := rest, "", false
+	if i := strings.IndexAny(rest, ":/"); i >= 0 {
+		name, tail, hasTail = rest[:i], rest[i+1:], rest[i] == ':'
+	}
 	if strings.ContainsAny(name, wc) {
 		return []patternFlag{{Wide,
 			fmt.Sprintf("%s pattern %q admits every repository of the owner (on a public organization, every repository anyone there creates)", claim, pattern),
 			"list the repositories that need this role"}}
 	}
+	repo := strings.TrimSuffix(pattern, rest) + name // e.g. repo:OWNER/REPO
 	if prefix == "repo:" && hasTail && (strings.Trim(tail, wc) == "" || strings.IndexAny(tail, wc) == 0) {
 		return []patternFlag{{Dangerous,
 			fmt.Sprintf("%s pattern %q admits every branch, environment and pull_request run, so code not yet reviewed can assume the role", claim, pattern),
-			fmt.Sprintf("name the ref or environment, e.g. %s%s:ref:refs/heads/main or %s%s:environment:production", prefix, strings.SplitN(rest, ":", 2)[0], prefix, strings.SplitN(rest, ":", 2)[0])}}
+			fmt.Sprintf("name the ref or environment, e.g. %s:ref:refs/heads/main or %s:environment:production", repo, repo)}}
 	}
 	return nil
 }
