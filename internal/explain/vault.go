@@ -159,7 +159,15 @@ func (role vaultRole) checkClaim(claims Claims, key string) string {
 	if role.glob {
 		how = "no glob of"
 	}
-	return fmt.Sprintf("the token's value is %s, which matches %s %s", quoteList(vals), how, quoteList(role.boundClaims[key]))
+	hint := ""
+	joined := strings.Join(role.boundClaims[key], "")
+	switch {
+	case !role.glob && strings.Contains(joined, "*"):
+		hint = " (bound_claims_type is string, so * is literal; set bound_claims_type to glob)"
+	case role.glob && strings.Contains(joined, "?"):
+		hint = " (Vault's glob knows only *; ? is literal)"
+	}
+	return fmt.Sprintf("the token's value is %s, which matches %s %s%s", quoteList(vals), how, quoteList(role.boundClaims[key]), hint)
 }
 
 func anyEqual(want, have []string) bool {
