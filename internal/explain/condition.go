@@ -119,8 +119,7 @@ func (c condition) evaluate(claims Claims, host string) (bool, string) {
 		return absent(op, c, ours, host)
 	}
 	if op.base == "Null" {
-		ok := op.matchAny(c.values, "false")
-		return ok, "the claim " + name + " is present, and the condition wants it absent"
+		return strings.EqualFold(firstOr(c.values, ""), "false"), "the claim " + name + " is present, and the condition wants it absent"
 	}
 	return compare(op, c.values, name, vals)
 }

@@ -82,7 +82,11 @@ func anyAllow(statements []statement) bool {
 func (s statement) applies(claims Claims, host string) (bool, []string) {
 	var why []string
 	if !s.actionMatches() {
-		why = append(why, fmt.Sprintf("Action %s does not cover %s", quoteList(append(s.actions, s.notActions...)), webIdentityAction))
+		if len(s.actions)+len(s.notActions) == 0 {
+			why = append(why, fmt.Sprintf("the statement has no Action; it needs %q", webIdentityAction))
+		} else {
+			why = append(why, fmt.Sprintf("Action %s does not cover %s", quoteList(append(s.actions, s.notActions...)), webIdentityAction))
+		}
 	}
 	if ok, reason := s.principalMatches(host); !ok {
 		why = append(why, reason)

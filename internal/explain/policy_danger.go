@@ -16,7 +16,7 @@ func policyDangers(r *report, s statement) {
 		r.flag(Dangerous, where, "Principal is \"*\": tokens of any identity provider the account trusts are admitted",
 			"name the provider: {\"Federated\": \"arn:aws:iam::ACCOUNT:oidc-provider/HOST\"}")
 	}
-	scoped, aud := false, false
+	scoped, repoScoped, aud := false, false, false
 	for _, c := range s.conditions {
 		op, ok := parseOperator(c.operator)
 		if !ok {
@@ -25,6 +25,7 @@ func policyDangers(r *report, s statement) {
 		claim := claimName(c.key)
 		if op.positive() && scopingClaims[claim] {
 			scoped = true
+			repoScoped = repoScoped || !ownerClaims[claim]
 		}
 		if op.positive() && claim == "aud" {
 			aud = true
@@ -61,6 +62,10 @@ func policyDangers(r *report, s statement) {
 		r.flag(Dangerous, where,
 			"no condition on sub (or on a repository or project claim): every job of every customer of this CI can assume the role",
 			fmt.Sprintf("add \"StringEquals\": {\"%s:sub\": \"%s\"}", host, subExample(host)))
+	}
+	if scoped && !repoScoped {
+		f := ownerOnlyFlag()
+		r.flag(f.sev, where, f.reason, f.fix)
 	}
 	if !aud {
 		r.flag(Dangerous, where,

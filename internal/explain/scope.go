@@ -16,6 +16,19 @@ var scopingClaims = map[string]bool{
 	"pipeline_slug": true, "organization_slug": true, "oidc.circleci.com/project-id": true,
 }
 
+// ownerClaims narrow to one account or group only, not one repository.
+var ownerClaims = map[string]bool{
+	"repository_owner": true, "repository_owner_id": true, "namespace_path": true,
+	"namespace_id": true, "organization_slug": true,
+}
+
+// ownerOnlyFlag is the warning for a policy scoped by owner claims alone.
+func ownerOnlyFlag() patternFlag {
+	return patternFlag{Wide,
+		"only an owner-level claim (repository_owner, namespace_path, organization_slug) is checked: every repository or pipeline of that owner is admitted",
+		"add a condition on sub or on the repository (project, pipeline) claim"}
+}
+
 // ownerSeparators: for each sub layout, the prefix and the character that
 // ends the owner part. A wildcard before it admits other owners.
 var ownerSeparators = []struct{ prefix, end string }{

@@ -191,10 +191,12 @@ func quoteOrNone(vals []string) string {
 // vaultDangers flags a role that admits far more than one repository.
 func vaultDangers(r *report, role vaultRole) {
 	scoped := role.boundSubject != ""
+	repoScoped := scoped
 	for _, k := range role.claimKeys {
 		name := strings.ToLower(k[strings.LastIndex(k, "/")+1:])
 		if scopingClaims[name] || scopingClaims[strings.TrimPrefix(strings.ToLower(k), "/")] {
 			scoped = true
+			repoScoped = repoScoped || !ownerClaims[name]
 		}
 		if !role.glob {
 			continue
@@ -226,6 +228,10 @@ func vaultDangers(r *report, role vaultRole) {
 		r.flag(Dangerous, "the role",
 			"no bound_subject and no bound_claims on sub or a repository claim: every job of every customer of the issuer can log in",
 			"add bound_claims {\"repository\": \"OWNER/REPO\"} or bound_subject \"repo:OWNER/REPO:ref:refs/heads/main\"")
+	}
+	if scoped && !repoScoped {
+		f := ownerOnlyFlag()
+		r.flag(f.sev, "the role", f.reason, f.fix)
 	}
 	if len(role.boundAudiences) == 0 {
 		r.flag(Dangerous, "the role",
