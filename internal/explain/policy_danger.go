@@ -8,10 +8,11 @@ import (
 // policyDangers flags an Allow statement for web identity that admits far
 // more than its author likely meant, whatever this run's claims.
 func policyDangers(r *report, s statement) {
+	where := s.where()
+	undocumentedKeys(r, s)
 	if s.effect != "Allow" || !s.actionMatches() {
 		return
 	}
-	where := s.where()
 	if s.principalAny {
 		r.flag(Dangerous, where, "Principal is \"*\": tokens of any identity provider the account trusts are admitted",
 			"name the provider: {\"Federated\": \"arn:aws:iam::ACCOUNT:oidc-provider/HOST\"}")
@@ -93,4 +94,31 @@ func subExample(host string) string {
 		return "project_path:GROUP/PROJECT:ref_type:branch:ref:main"
 	}
 	return "repo:OWNER/REPO:ref:refs/heads/main"
+}
+
+// iamOIDCKeys are the claims IAM documents as condition keys for an OIDC
+// provider; GitHub's guide for AWS says custom claims are not supported.
+var iamOIDCKeys = map[string]bool{"aud": true, "sub": true, "amr": true, "azp": true, "oaud": true, "email": true}
+
+// undocumentedKeys warns about conditions on claims IAM may not put in
+// the request: a positive test on them never matches (refusing every
+// run) and a negated one always does, so a Deny built on them never applies.
+func undocumentedKeys(r *report, s statement) {
+	for _, c := range s.conditions {
+		lower := strings.ToLower(c.key)
+		if strings.HasPrefix(lower, "aws:") || strings.HasPrefix(lower, "sts:") || !strings.Contains(c.key, ":") {
+			continue
+		}
+		claim := claimName(c.key)
+		if iamOIDCKeys[claim] {
+			continue
+		}
+		effect := "a positive test on it never matches and a negated one always does"
+		if s.effect == "Deny" {
+			effect = "this Deny would then never apply"
+		}
+		r.flag(Wide, s.where(),
+			fmt.Sprintf("IAM documents only aud, sub, amr, azp, oaud and email as OIDC condition keys; if %s is not in the request, %s (this evaluation assumes it is)", c.key, effect),
+			"test the claim through sub instead (GitHub: a custom OIDC subject template can put repository, environment or job_workflow_ref in sub)")
+	}
 }
