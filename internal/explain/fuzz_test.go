@@ -1,7 +1,10 @@
 package explain_test
 
 import (
+	"regexp"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -31,5 +34,33 @@ func FuzzPolicy(f *testing.F) {
 				require.Contains(t, v.Text, "Dangerous, whatever the claims:")
 			}
 		}
+	})
+}
+
+// FuzzGlob checks Glob against a regular expression built from the same
+// pattern: * is .*, ? is . (or literal for Vault), everything else literal.
+func FuzzGlob(f *testing.F) {
+	for _, seed := range [][2]string{{"repo:o/*", "repo:o/r:pull_request"}, {"a*b?c", "aXbYc"}, {"*?*", ""}, {"caf?", "café"}} {
+		f.Add(seed[0], seed[1], true)
+	}
+	f.Fuzz(func(t *testing.T, pattern, value string, question bool) {
+		if !utf8.ValidString(pattern) || !utf8.ValidString(value) || len(pattern) > 64 {
+			t.Skip()
+		}
+		var re strings.Builder
+		re.WriteString(`(?s)\A`)
+		for _, c := range pattern {
+			switch {
+			case c == '*':
+				re.WriteString(".*")
+			case c == '?' && question:
+				re.WriteString(".")
+			default:
+				re.WriteString(regexp.QuoteMeta(string(c)))
+			}
+		}
+		re.WriteString(`\z`)
+		want := regexp.MustCompile(re.String()).MatchString(value)
+		require.Equal(t, want, explain.Glob(pattern, value, question), "pattern %q value %q", pattern, value)
 	})
 }
