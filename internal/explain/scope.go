@@ -1,0 +1,138 @@
+package explain
+
+import (
+	"fmt"
+	"strings"
+)
+
+// scopingClaims name one repository or project: a condition on one of
+// them keeps other customers of the same CI out. Owner-level claims
+// (repository_owner, namespace_path) narrow to one account, which is
+// enough to keep strangers out.
+var scopingClaims = map[string]bool{
+	"sub": true, "repository": true, "repository_id": true, "repository_owner": true,
+	"repository_owner_id": true, "job_workflow_ref": true, "project_path": true,
+	"project_id": true, "namespace_path": true, "namespace_id": true,
+	"pipeline_slug": true, "organization_slug": true, "oidc.circleci.com/project-id": true,
+}
+
+// ownerClaims narrow to one account or group only, not one repository.
+var ownerClaims = map[string]bool{
+	"repository_owner": true, "repository_owner_id": true, "namespace_path": true,
+	"namespace_id": true, "organization_slug": true,
+}
+
+// ownerOnlyFlag is the warning for a policy scoped by owner claims alone.
+func ownerOnlyFlag() patternFlag {
+	return patternFlag{Wide,
+		"only an owner-level claim (repository_owner, namespace_path, organization_slug) is checked: every repository or pipeline of that owner is admitted",
+		"add a condition on sub or on the repository (project, pipeline) claim"}
+}
+
+// ownerSeparators: for each sub layout, the prefix and the character that
+// ends the owner part. A wildcard before it admits other owners.
+var ownerSeparators = []struct{ prefix, end string }{
+	{"repo:", "/"},         // GitHub
+	{"project_path:", "/"}, // GitLab
+	{"organization:", ":"}, // Buildkite
+	{"org/", "/"},          // CircleCI (the org is in the issuer too)
+	{"", "/"},              // repository and project_path claims: OWNER/NAME
+}
+
+// patternFlag is a finding about one glob pattern on one claim.
+type patternFlag struct {
+	sev         Severity
+	reason, fix string
+}
+
+// globFlags judges a wildcard pattern on a claim, whatever the claims of
+// this run: does it admit other owners, every repository of an owner,
+// every pull request, or every audience?
+func globFlags(claim, pattern string, question bool) []patternFlag {
+	if !hasWildcard(pattern, question) {
+		return nil
+	}
+	wild := strings.IndexAny(pattern, wildChars(question))
+	switch claim {
+	case "aud":
+		return []patternFlag{{Dangerous,
+			fmt.Sprintf("the audience pattern %q admits tokens minted for other services", pattern),
+			"match aud exactly (StringEquals, or a literal bound audience), e.g. sts.amazonaws.com"}}
+	case "sub", "repository", "project_path", "job_workflow_ref":
+	default:
+		if wild == 0 && scopingClaims[claim] {
+			return []patternFlag{{Dangerous, fmt.Sprintf("%s pattern %q admits any value", claim, pattern),
+				"name the one repository or project, without leading wildcard"}}
+		}
+		return nil
+	}
+	if strings.Trim(pattern, wildChars(question)) == "" || wild == 0 {
+		return []patternFlag{{Dangerous,
+			fmt.Sprintf("%s pattern %q admits every run of every customer of this CI", claim, pattern),
+			"name your repository, e.g. repo:OWNER/REPO:ref:refs/heads/main"}}
+	}
+	for _, s := range ownerSeparators {
+		if (s.prefix == "") != (claim != "sub") || !strings.HasPrefix(pattern, s.prefix) {
+			continue
+		}
+		rest := pattern[len(s.prefix):]
+		end := strings.Index(rest, s.end)
+		w := strings.IndexAny(rest, wildChars(question))
+		if end < 0 || w < end {
+			return []patternFlag{{Dangerous,
+				fmt.Sprintf("%s pattern %q admits other owners (%q also matches %q)", claim, pattern, pattern, example(s.prefix, rest, w)),
+				fmt.Sprintf("end the owner with %q before any wildcard, e.g. %sOWNER%sREPO...", s.end, s.prefix, s.end)}}
+		}
+		return nameFlags(claim, pattern, s.prefix, rest[end+1:], question)
+	}
+	return nil
+}
+
+// nameFlags judges the part after the owner: a wildcard for the
+// repository name, or for the event/ref part of a GitHub sub.
+func nameFlags(claim, pattern, prefix, rest string, question bool) []patternFlag {
+	wc := wildChars(question)
+	// The name ends at the first ":" (a GitHub sub's event part) or "/"
+	// (a job_workflow_ref's path).
+	name, tail, hasTail := rest, "", false
+	if i := strings.IndexAny(rest, ":/"); i >= 0 {
+		name, tail, hasTail = rest[:i], rest[i+1:], rest[i] == ':'
+	}
+	if strings.ContainsAny(name, wc) {
+		return []patternFlag{{Wide,
+			fmt.Sprintf("%s pattern %q admits every repository of the owner (on a public organization, every repository anyone there creates)", claim, pattern),
+			"list the repositories that need this role"}}
+	}
+	repo := strings.TrimSuffix(pattern, rest) + name // e.g. repo:OWNER/REPO
+	if prefix == "repo:" && hasTail && (strings.Trim(tail, wc) == "" || strings.IndexAny(tail, wc) == 0) {
+		return []patternFlag{{Dangerous,
+			fmt.Sprintf("%s pattern %q admits every branch, environment and pull_request run, so code not yet reviewed can assume the role", claim, pattern),
+			fmt.Sprintf("name the ref or environment, e.g. %s:ref:refs/heads/main or %s:environment:production", repo, repo)}}
+	}
+	return nil
+}
+
+// pullRequestFlag flags a sub that admits every pull request run.
+func pullRequestFlag(claim, pattern string) []patternFlag {
+	if claim == "sub" && strings.HasPrefix(pattern, "repo:") && strings.HasSuffix(pattern, ":pull_request") {
+		return []patternFlag{{Dangerous,
+			fmt.Sprintf("sub %q admits every pull request's run: code not yet reviewed can assume the role", pattern),
+			"give pull requests a role with read-only rights, or require an environment (repo:OWNER/REPO:environment:NAME) with reviewers"}}
+	}
+	return nil
+}
+
+func wildChars(question bool) string {
+	if question {
+		return "*?"
+	}
+	return "*"
+}
+
+// example shows a value from another owner that the pattern admits.
+func example(prefix, rest string, wild int) string {
+	if wild < 0 {
+		wild = len(rest)
+	}
+	return prefix + rest[:wild] + "-other/repo"
+}
