@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,7 +22,12 @@ func TestRun_RetryLinesShowABoundedError(t *testing.T) {
 		_, _ = w.Write([]byte(`{"value":"` + fakeJWT + `"}`))
 	}))
 	defer tokenSrv.Close()
-	stsSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	stsSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Read the request and close the connection: an answer sent before
+		// the request was read, on a connection kept open, can make the
+		// next attempt fail on a closed connection instead of a throttle.
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Connection", "close")
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = w.Write([]byte(`<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>` + long +
