@@ -19,7 +19,7 @@ var formats = map[string]func(io.Writer, []export.Var) error{
 
 // writeShell prints `export NAME='value'` lines for eval in any POSIX
 // shell. Inside single quotes nothing is special but the quote itself,
-// which is closed, escaped and reopened: ' becomes '\''. Newlines stay
+// which is closed, escaped with a backslash and reopened. Newlines stay
 // inside the quotes.
 func writeShell(w io.Writer, vars []export.Var) error {
 	var b strings.Builder
