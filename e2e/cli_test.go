@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -163,6 +164,12 @@ func TestCLI_ExecForwardsSIGTERM(t *testing.T) {
 	cmd.Stdout = stdout
 	require.NoError(t, cmd.Start())
 	require.Eventually(t, func() bool { return strings.Contains(stdout.String(), "ready") }, 30*time.Second, 20*time.Millisecond)
+	// federate's own environment never holds the credentials: only the
+	// command's does.
+	if own, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", cmd.Process.Pid)); err == nil {
+		assert.NotContains(t, string(own), "AWS_ACCESS_KEY_ID=")
+		assert.Contains(t, string(own), "ACTIONS_ID_TOKEN_REQUEST_URL=")
+	}
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	err := cmd.Wait()
 	var exitErr *exec.ExitError

@@ -105,8 +105,8 @@ func TestRunChild_ForwardsSignals(t *testing.T) {
 			t.Parallel()
 			res, revoked := fakeResult(t, nil)
 			signals := make(chan os.Signal, 1)
-			cancelled := false
-			fwd := &forwarder{cancel: func() { cancelled = true }}
+			var cancelled atomic.Bool
+			fwd := &forwarder{cancel: func() { cancelled.Store(true) }}
 			stop := fwd.listen(signals)
 			defer stop()
 			stdout := &syncBuffer{}
@@ -122,7 +122,7 @@ func TestRunChild_ForwardsSignals(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatal("the child did not end on SIGTERM")
 			}
-			assert.False(t, cancelled, "a signal goes to the running command, not to the computation")
+			assert.False(t, cancelled.Load(), "a signal goes to the running command, not to the computation")
 			assert.Equal(t, int32(1), revoked.Load())
 		})
 	}
