@@ -89,6 +89,7 @@ func Main(ctx context.Context, args []string, d Deps) int {
 	return 2
 }
 
+// knownCommand reports whether name is a command with flags of its own.
 func knownCommand(name string) bool { return name == "exec" || name == "env" }
 
 // commandFlags are the flags of exec or env.

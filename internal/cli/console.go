@@ -19,6 +19,7 @@ type console struct {
 	buf     []byte
 }
 
+// Write takes any part of the output; a line is shown once it is whole.
 func (c *console) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

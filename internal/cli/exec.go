@@ -45,6 +45,7 @@ func (f *forwarder) listen(signals <-chan os.Signal) (stop func()) {
 	return func() { close(done) }
 }
 
+// set records the running command, or nil once it has ended.
 func (f *forwarder) set(p *os.Process) {
 	f.mu.Lock()
 	f.child = p

@@ -40,7 +40,7 @@ func inputEnvName(name string) string {
 	return "INPUT_" + strings.ToUpper(strings.ReplaceAll(name, " ", "_"))
 }
 
-// hint is what the command line says instead of writing a file.
+// noFilesHint is what the command line says instead of writing a file.
 const noFilesHint = "federate exec and env keep the credentials in memory and write no files; use role-to-assume (one role) and vault-secrets entries without `>`, or run the action in a workflow for profile files"
 
 // refuseFiles refuses the inputs that write files (AWS profile files, a

@@ -45,6 +45,7 @@ func writeHelp(w io.Writer, cmd string, table []Flag) {
 	io.WriteString(w, b.String())
 }
 
+// writeFlag prints one flag, its wrapped description and its default.
 func writeFlag(b *strings.Builder, f Flag) {
 	if f.Bool {
 		fmt.Fprintf(b, "  --%s\n", f.Name)
