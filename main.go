@@ -1,11 +1,13 @@
 // Command federate is a GitHub Action that exchanges the workflow's OIDC ID
 // token for short-lived cloud credentials. main only wires the process to
-// app.Run, or to credprocess.Run for `federate credential-process`.
+// app.Run, to credprocess.Run for `federate credential-process`, or to
+// cli.Main for the command line (`federate exec`, `env`, `explain`, `help`).
 package main
 
 import (
 	"context"
 	"crypto/rand"
+	_ "embed"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/federate-action/federate/internal/app"
+	"github.com/federate-action/federate/internal/cli"
 	"github.com/federate-action/federate/internal/credprocess"
 	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/runner"
@@ -21,6 +24,12 @@ import (
 // version is stamped at build time (-ldflags "-X main.version=v1.2.3").
 var version = "dev"
 
+// actionYAML is the action's input table, which the command line's flags
+// and help are made from.
+//
+//go:embed action.yml
+var actionYAML []byte
+
 // credentialProcessTimeout bounds one run of the credential-process mode:
 // an SDK waits on it, and retries fit well inside a minute.
 const credentialProcessTimeout = 60 * time.Second
@@ -28,6 +37,9 @@ const credentialProcessTimeout = 60 * time.Second
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "credential-process" {
 		credentialProcess(os.Args[2:])
+	}
+	if cli.IsCommand(os.Args[1:]) {
+		commandLine(os.Args[1:])
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	deps := app.Deps{
@@ -70,4 +82,26 @@ func credentialProcess(args []string) {
 		os.Exit(1)
 	}
 	os.Exit(0)
+}
+
+// commandLine runs `federate exec|env|explain|help` and exits with its code.
+func commandLine(args []string) {
+	signals := make(chan os.Signal, 4)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(context.Background(), args, cli.Deps{
+		ActionYAML: actionYAML,
+		Getenv:     os.Getenv,
+		Environ:    os.Environ,
+		Stdin:      os.Stdin,
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		ReadFile:   os.ReadFile,
+		HTTP:       netpolicy.NewClient(),
+		Now:        time.Now,
+		Rand:       rand.Reader,
+		Version:    version,
+		Signals:    signals,
+	})
+	signal.Stop(signals)
+	os.Exit(code)
 }

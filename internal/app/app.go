@@ -37,37 +37,89 @@ type Deps struct {
 	Version string
 }
 
-// Run performs one step. It returns the error to report; it never exits.
-func Run(ctx context.Context, d Deps) (err error) {
+// Run performs one step: Compute, then Commit, then Finish. It returns the
+// error to report; it never exits.
+func Run(ctx context.Context, d Deps) error {
+	res, err := Compute(ctx, d)
+	if err != nil {
+		return err
+	}
+	err = res.Commit()
+	// The step's own context: the revocation gets what is left of
+	// action-timeout-s, as it always has.
+	res.Finish(res.step, err == nil)
+	return err
+}
+
+// Result is a computed run: the export set, not yet handed to anyone, and
+// what must happen once its consumer is done with it.
+type Result struct {
+	Set *export.Set
+	// Finish does what the step does at its end: it revokes the Vault token
+	// unless the plan keeps it (vault-export-token, vault-output-token, a
+	// token the user gave) or, after success, dynamic secrets' leases hang
+	// on it. Call it exactly once.
+	Finish func(ctx context.Context, succeeded bool)
+	// Revoke revokes the Vault token whatever the plan says (a token the
+	// user gave and a batch token excepted), for a caller whose one
+	// consumer of the secrets has ended (federate exec's command); it
+	// replaces Finish. Call one of the two, once.
+	Revoke func(ctx context.Context)
+
+	out  *runner.Runner
+	step context.Context // the run's context, bounded by action-timeout-s
+}
+
+// Commit hands the set to the runner (masks, files, GITHUB_ENV, outputs).
+func (r *Result) Commit() error { return r.out.Commit(r.Set) }
+
+// Mask registers every secret of the set with the runner without writing
+// anything else: for a caller that hands the set on itself yet runs inside
+// a GitHub job, whose log must still hide the values.
+func (r *Result) Mask() {
+	for _, m := range r.Set.Masks() {
+		r.out.Mask(m)
+	}
+}
+
+// Compute runs the pipeline up to the export set without committing it:
+// inputs, plan, credentials, mapping. On error nothing is left behind (the
+// Vault token is already revoked); on success the caller commits or hands
+// the set on, then calls Finish or Revoke.
+func Compute(ctx context.Context, d Deps) (res *Result, err error) {
 	out := runner.New(d.Getenv, d.Stdout, d.Rand)
 	out.Debugf("federate %s", d.Version)
 	in := inputs.New(d.Getenv)
 	maskAccountsEarly(in, out)
 	p, err := plan.Build(in)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The runner's own token for its token service: no line of ours may
 	// show it, even in an error.
 	out.Mask(p.Token.RequestToken)
 	// http-proxy and no-proxy, for every request from here on.
 	if d.HTTP, err = netpolicy.Proxy(p.Proxy).Apply(d.HTTP); err != nil {
-		return err
+		return nil, err
 	}
 	if err := filesDir(p.Files, d.Rand); err != nil {
-		return err
+		return nil, err
 	}
 	if p.AWS != nil && p.AWS.Refresh && p.Proxy.HTTPProxy != "" {
 		out.Warningf("refresh-credentials: later refreshes run in later steps and use their HTTPS_PROXY and NO_PROXY, not http-proxy (a proxy password must not be written into the AWS config file): set HTTPS_PROXY in the job's env if STS is reached only through the proxy")
 	}
 	// The one deadline of the step: every retry loop stops inside it.
 	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
-	defer cancel()
 
 	tokens := newTokenPool(tokenSource(p.Token, d.HTTP, d.Getenv), out)
 	var aws awsResult
 	var vlt vaultResult
-	defer func() { finishVault(ctx, p.Vault, vlt, err == nil, out) }()
+	defer func() {
+		if err != nil {
+			finishVault(ctx, p.Vault, vlt, false, out)
+			cancel()
+		}
+	}()
 
 	// AWS and Vault run side by side; the step fails as a whole if either
 	// fails, and then writes nothing.
@@ -94,13 +146,13 @@ func Run(ctx context.Context, d Deps) (err error) {
 	}
 	wg.Wait()
 	if err := errors.Join(awsErr, vaultErr); err != nil {
-		return timedOut(ctx, p, err)
+		return nil, timedOut(ctx, p, err)
 	}
 
 	set := &export.Set{}
 	if p.AWS != nil {
 		if err := exportAWS(set, p.AWS, aws, d.Now()); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if p.Vault != nil {
@@ -111,10 +163,24 @@ func Run(ctx context.Context, d Deps) (err error) {
 			out.Infof("%s", n)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return out.Commit(set)
+	var once sync.Once
+	return &Result{Set: set, out: out, step: ctx,
+		Finish: func(fctx context.Context, succeeded bool) {
+			once.Do(func() {
+				finishVault(fctx, p.Vault, vlt, succeeded, out)
+				cancel()
+			})
+		},
+		Revoke: func(fctx context.Context) {
+			once.Do(func() {
+				revokeVault(fctx, p.Vault, vlt, out)
+				cancel()
+			})
+		},
+	}, nil
 }
 
 // accountID finds account ids in the inputs that name them.

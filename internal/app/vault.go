@@ -151,7 +151,16 @@ func roleSuffix(p *plan.VaultPlan) string {
 // step's may have expired (see revokeContext). A token the user gave is
 // never revoked.
 func finishVault(ctx context.Context, p *plan.VaultPlan, r vaultResult, succeeded bool, out *runner.Runner) {
-	if p == nil || r.client == nil || p.Method == "token" || (succeeded && (p.KeepsToken() || postRevokes(p, r))) {
+	if succeeded && p != nil && (p.KeepsToken() || postRevokes(p, r)) {
+		return
+	}
+	revokeVault(ctx, p, r, out)
+}
+
+// revokeVault revokes the login's token, if there is one and it is ours
+// to revoke (not a token the user gave, not a batch token).
+func revokeVault(ctx context.Context, p *plan.VaultPlan, r vaultResult, out *runner.Runner) {
+	if p == nil || r.client == nil || p.Method == "token" {
 		return
 	}
 	if !r.revocable() {
