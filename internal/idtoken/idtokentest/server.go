@@ -124,13 +124,21 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc(tokenPath, s.serveToken)
 	mux.HandleFunc("GET "+issuerPath+discoveryPath, s.serveDiscovery)
 	mux.HandleFunc("GET "+issuerPath+jwksPath, s.serveJWKS)
+	// The addresses are set before the server starts: a handler reads
+	// them, and a request may arrive as soon as it listens.
+	s.srv = httptest.NewUnstartedServer(mux)
+	scheme := "http://"
 	if cfg.TLS {
-		s.srv = httptest.NewTLSServer(mux)
-	} else {
-		s.srv = httptest.NewServer(mux)
+		scheme = "https://"
 	}
-	s.Issuer = s.srv.URL + issuerPath
-	s.URL = s.srv.URL + tokenPath + "?" + tokenQuery
+	base := scheme + s.srv.Listener.Addr().String()
+	s.Issuer = base + issuerPath
+	s.URL = base + tokenPath + "?" + tokenQuery
+	if cfg.TLS {
+		s.srv.StartTLS()
+	} else {
+		s.srv.Start()
+	}
 	return s, nil
 }
 
