@@ -84,7 +84,9 @@ func TestCLIPlatforms_ExecGivesOnlyTheCommandTheCredentials(t *testing.T) {
 			// $PPID is federate itself: its environment must hold none of
 			// what it hands the command.
 			script := `printf '%s\n%s\n%s\n' "$AWS_ACCESS_KEY_ID" "$VAULT_ACCESS_KEY" "$VAULT_TOKEN"
-if tr '\0' '\n' < /proc/$PPID/environ | grep -q -e '^AWS_ACCESS_KEY_ID=' -e '^VAULT_ACCESS_KEY=' -e '^VAULT_TOKEN='; then echo parent-has-them; else echo parent-clean; fi
+own=$(tr '\0' '\n' < /proc/$PPID/environ)
+if ! printf '%s\n' "$own" | grep -q '^HOME='; then echo parent-unreadable
+elif printf '%s\n' "$own" | grep -q -E '^(AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|REGION|DEFAULT_REGION)|VAULT_(ACCESS_KEY|TOKEN|ADDR))='; then echo parent-has-them; else echo parent-clean; fi
 exit 7`
 			args = append(append([]string{"exec", "--vault-export-token"}, args...), "--", "sh", "-c", script)
 			res := runCLI(t, bin, dir, env, args...)
