@@ -40,20 +40,23 @@ func platformVault(t *testing.T, v *testbed.Vault, tokens *idtokentest.Server, m
 	}
 }
 
-func TestPlatforms_EachCITokenAssumesARoleAndLogsInToVault(t *testing.T) {
-	t.Parallel()
-	bin, moto := servers(t)
-	_, v, _ := vaultServer(t)
-	tests := []struct {
-		name     string
-		platform string
-		// vaultAud is the audience Vault's role is bound to, subGlob its
-		// sub pattern in the platform's format.
-		vaultAud, subGlob string
-		// setup returns the step's env and extra inputs.
-		setup func(t *testing.T, tokens *idtokentest.Server, dir string) (env, in map[string]string)
-		check func(t *testing.T, dir string)
-	}{
+// ciPlatform is one CI's token contract as the step and the command line
+// meet it: the job's environment, the extra inputs, and what Vault binds.
+type ciPlatform struct {
+	name     string
+	platform string
+	// vaultAud is the audience Vault's role is bound to, subGlob its
+	// sub pattern in the platform's format.
+	vaultAud, subGlob string
+	// setup returns the step's env and extra inputs.
+	setup func(t *testing.T, tokens *idtokentest.Server, dir string) (env, in map[string]string)
+	check func(t *testing.T, dir string)
+}
+
+// ciPlatforms are the CIs besides GitHub Actions, with a Vault role bound
+// to each one's issuer, audience and sub format.
+func ciPlatforms() []ciPlatform {
+	return []ciPlatform{
 		{name: "gitlab_token_from_the_id_tokens_variable", platform: idtokentest.GitLab,
 			vaultAud: "sts.amazonaws.com", subGlob: "project_path:octo-org/octo-repo:ref_type:branch:ref:main",
 			setup: func(t *testing.T, tokens *idtokentest.Server, _ string) (map[string]string, map[string]string) {
@@ -92,6 +95,13 @@ func TestPlatforms_EachCITokenAssumesARoleAndLogsInToVault(t *testing.T) {
 				assert.ElementsMatch(t, []string{"oidc request-token --audience sts.amazonaws.com", "oidc request-token --audience vault.example"}, lines)
 			}},
 	}
+}
+
+func TestPlatforms_EachCITokenAssumesARoleAndLogsInToVault(t *testing.T) {
+	t.Parallel()
+	bin, moto := servers(t)
+	_, v, _ := vaultServer(t)
+	tests := ciPlatforms()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
