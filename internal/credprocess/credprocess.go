@@ -43,6 +43,9 @@ func Run(ctx context.Context, args []string, d Deps) error {
 }
 
 func run(ctx context.Context, args []string, d Deps) error {
+	if err := supported(); err != nil {
+		return err
+	}
 	cfg, err := parseFlags(args)
 	if err != nil {
 		return err

@@ -85,7 +85,7 @@ func (f *File) read() (secret.String, error) {
 	if err != nil {
 		return secret.String{}, err
 	}
-	fh, err := os.OpenFile(f.Path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	fh, err := os.OpenFile(f.Path, os.O_RDONLY|openNoFollow, 0)
 	if err != nil {
 		if errors.Is(err, syscall.ELOOP) {
 			return secret.String{}, &FileError{Path: f.Path, Reason: "is a symbolic link; give the path of the file itself"}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"syscall"
 
 	"github.com/federate-action/federate/internal/export"
 )
@@ -36,9 +35,7 @@ func (c *created) adopt(info os.FileInfo) {
 	if c.owner != nil {
 		return
 	}
-	if st, ok := info.Sys().(*syscall.Stat_t); ok {
-		c.owner = &owner{uid: int(st.Uid), gid: int(st.Gid)}
-	}
+	c.owner = ownerOf(info)
 }
 
 // handOver gives what chown changes to the owner, when we are root and
@@ -111,7 +108,7 @@ func (c *created) write(f export.File) (err error) {
 		defer func() { _ = in.Close() }()
 		src = in
 	}
-	out, err := os.OpenFile(f.Path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|syscall.O_NOFOLLOW, f.Mode)
+	out, err := os.OpenFile(f.Path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|createNoFollow, f.Mode)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -89,7 +88,7 @@ func StartLDAP(ctx context.Context, dir string, users []LDAPUser) (*LDAP, error)
 		// -d 0 keeps slapd in the foreground, so Stop can end it.
 		l.cmd = exec.Command(slapd, "-f", conf, "-h", l.URL+"/", "-d", "0")
 		l.cmd.Stdout, l.cmd.Stderr = logFile, logFile
-		l.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		setProcessGroup(l.cmd)
 		if err := l.cmd.Start(); err != nil {
 			return nil, fmt.Errorf("start slapd: %w", err)
 		}
@@ -132,7 +131,7 @@ func (l *LDAP) Stop() error {
 	if l.cmd == nil || l.cmd.Process == nil {
 		return nil
 	}
-	return syscall.Kill(-l.cmd.Process.Pid, syscall.SIGKILL)
+	return killProcessGroup(l.cmd)
 }
 
 // config is a slapd.conf with one mdb database. With no access directive

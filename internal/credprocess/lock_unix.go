@@ -1,3 +1,5 @@
+//go:build unix
+
 package credprocess
 
 import (
@@ -8,6 +10,10 @@ import (
 	"syscall"
 	"time"
 )
+
+// supported returns nil: the mode's cache needs flock and file owners,
+// which every Unix system has.
+func supported() error { return nil }
 
 // openOwned opens path for reading only if it is a regular file (not a
 // link) owned by this user and readable by no one else: credentials
