@@ -40,7 +40,7 @@ func policyDangers(r *report, s statement) {
 			continue
 		}
 		for _, v := range c.values {
-			for _, f := range append(globFlags(claim, v, true), pullRequestFlag(claim, v)...) {
+			for _, f := range withPullRequestFlag(globFlags(claim, v, true), claim, v, true, true) {
 				if !op.like() && hasWildcard(v, true) {
 					break // StringEquals compares * literally: narrower, not wider
 				}

@@ -112,14 +112,54 @@ func nameFlags(claim, pattern, prefix, rest string, question bool) []patternFlag
 	return nil
 }
 
-// pullRequestFlag flags a sub that admits every pull request run.
-func pullRequestFlag(claim, pattern string) []patternFlag {
-	if claim == "sub" && strings.HasPrefix(pattern, "repo:") && strings.HasSuffix(pattern, ":pull_request") {
-		return []patternFlag{{Dangerous,
-			fmt.Sprintf("sub %q admits every pull request's run: code not yet reviewed can assume the role", pattern),
-			"give pull requests a role with read-only rights, or require an environment (repo:OWNER/REPO:environment:NAME) with reviewers"}}
+// pullRequestFlag flags a sub that admits every pull request's run: one
+// matching the subject GitHub gives a pull_request run of the repository
+// (or, when the repository part is a wildcard, of any repository) the
+// pattern names. wild says whether * (and, with question, ?) are
+// wildcards; otherwise the pattern is compared literally.
+func pullRequestFlag(claim, pattern string, wild, question bool) []patternFlag {
+	if claim != "sub" || !strings.HasPrefix(pattern, "repo:") {
+		return nil
+	}
+	for _, sample := range pullRequestSamples(pattern, wild, question) {
+		if sample == pattern || wild && Glob(pattern, sample, question) {
+			return []patternFlag{{Dangerous,
+				fmt.Sprintf("sub %q admits every pull request's run: code not yet reviewed can assume the role", pattern),
+				"give pull requests a role with read-only rights, or require an environment (repo:OWNER/REPO:environment:NAME) with reviewers"}}
+		}
 	}
 	return nil
+}
+
+// pullRequestSamples are pull_request subjects built from the pattern's
+// owner and repository parts, each wildcard filled in two ways.
+func pullRequestSamples(pattern string, wild, question bool) []string {
+	rest := strings.TrimPrefix(pattern, "repo:")
+	if i := strings.Index(rest, ":"); i >= 0 {
+		rest = rest[:i]
+	}
+	if !wild {
+		return []string{"repo:" + rest + ":pull_request"}
+	}
+	fill := func(with string) string {
+		r := strings.ReplaceAll(rest, "*", with)
+		if question {
+			r = strings.ReplaceAll(r, "?", "x")
+		}
+		return "repo:" + r + ":pull_request"
+	}
+	return []string{fill("x"), fill("")}
+}
+
+// withPullRequestFlag adds the pull request finding to flags unless they
+// already call the pattern dangerous (e.g. every ref of the repository).
+func withPullRequestFlag(flags []patternFlag, claim, pattern string, wild, question bool) []patternFlag {
+	for _, f := range flags {
+		if f.sev == Dangerous {
+			return flags
+		}
+	}
+	return append(flags, pullRequestFlag(claim, pattern, wild, question)...)
 }
 
 func wildChars(question bool) string {

@@ -207,7 +207,7 @@ func vaultDangers(r *report, role vaultRole) {
 				flags = []patternFlag{{Dangerous, fmt.Sprintf("the glob %q matches every value, so this bound checks only that the claim exists", v),
 					"give the value, or drop the bound"}}
 			}
-			for _, f := range append(flags, pullRequestFlag(name, v)...) {
+			for _, f := range withPullRequestFlag(flags, name, v, true, false) {
 				r.flag(f.sev, "bound_claims "+k, f.reason, f.fix)
 			}
 		}
@@ -215,13 +215,13 @@ func vaultDangers(r *report, role vaultRole) {
 	if !role.glob {
 		for _, k := range role.claimKeys {
 			for _, v := range role.boundClaims[k] {
-				for _, f := range pullRequestFlag(strings.TrimPrefix(k, "/"), v) {
+				for _, f := range pullRequestFlag(strings.TrimPrefix(k, "/"), v, false, false) {
 					r.flag(f.sev, "bound_claims "+k, f.reason, f.fix)
 				}
 			}
 		}
 	}
-	for _, f := range pullRequestFlag("sub", role.boundSubject) {
+	for _, f := range pullRequestFlag("sub", role.boundSubject, false, false) {
 		r.flag(f.sev, "bound_subject", f.reason, f.fix)
 	}
 	if !scoped {
