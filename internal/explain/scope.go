@@ -13,13 +13,54 @@ var scopingClaims = map[string]bool{
 	"sub": true, "repository": true, "repository_id": true, "repository_owner": true,
 	"repository_owner_id": true, "job_workflow_ref": true, "project_path": true,
 	"project_id": true, "namespace_path": true, "namespace_id": true,
-	"pipeline_slug": true, "organization_slug": true, "oidc.circleci.com/project-id": true,
+	"pipeline_slug": true, "organization_slug": true, "organization_id": true,
+	"oidc.circleci.com/project-id": true,
 }
 
 // ownerClaims narrow to one account or group only, not one repository.
 var ownerClaims = map[string]bool{
 	"repository_owner": true, "repository_owner_id": true, "namespace_path": true,
-	"namespace_id": true, "organization_slug": true,
+	"namespace_id": true, "organization_slug": true, "organization_id": true,
+}
+
+// scope tallies the positive bounds of a policy or role: do they keep
+// strangers out (scoped), and do they name one repository (repo)?
+type scope struct {
+	scoped, repo, pipeline, org bool
+}
+
+// add counts a positive bound on claim. Buildkite's pipeline_slug is
+// unique only inside one organization, and every organization shares the
+// issuer agent.buildkite.com: it scopes only with the organization bound.
+func (s *scope) add(claim string) {
+	switch claim {
+	case "pipeline_slug":
+		s.pipeline = true
+		return
+	case "organization_slug", "organization_id":
+		s.org = true
+	}
+	if scopingClaims[claim] {
+		s.scoped = true
+		s.repo = s.repo || !ownerClaims[claim]
+	}
+}
+
+// result says whether the bounds scope the policy at all and to one
+// repository or pipeline.
+func (s scope) result() (scoped, repo bool) {
+	if s.pipeline && s.org {
+		return true, true
+	}
+	return s.scoped, s.repo
+}
+
+// pipelineOnlyFlag is the finding for a pipeline_slug bound without the
+// organization's.
+func pipelineOnlyFlag() patternFlag {
+	return patternFlag{Dangerous,
+		"pipeline_slug is bound without organization_slug: a pipeline of that name in any Buildkite organization is admitted (slugs are unique only inside one organization, and all share the issuer agent.buildkite.com)",
+		"also bind organization_slug (or organization_id) to your organization, or bind sub to organization:ORG:pipeline:PIPELINE:..."}
 }
 
 // ownerOnlyFlag is the warning for a policy scoped by owner claims alone.

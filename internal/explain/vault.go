@@ -190,13 +190,16 @@ func quoteOrNone(vals []string) string {
 
 // vaultDangers flags a role that admits far more than one repository.
 func vaultDangers(r *report, role vaultRole) {
-	scoped := role.boundSubject != ""
-	repoScoped := scoped
+	var sc scope
+	if role.boundSubject != "" {
+		sc.add("sub")
+	}
 	for _, k := range role.claimKeys {
 		name := strings.ToLower(k[strings.LastIndex(k, "/")+1:])
-		if scopingClaims[name] || scopingClaims[strings.TrimPrefix(strings.ToLower(k), "/")] {
-			scoped = true
-			repoScoped = repoScoped || !ownerClaims[name]
+		if whole := strings.TrimPrefix(strings.ToLower(k), "/"); scopingClaims[whole] {
+			sc.add(whole)
+		} else {
+			sc.add(name)
 		}
 		if !role.glob {
 			continue
@@ -224,7 +227,11 @@ func vaultDangers(r *report, role vaultRole) {
 	for _, f := range pullRequestFlag("sub", role.boundSubject, false, false) {
 		r.flag(f.sev, "bound_subject", f.reason, f.fix)
 	}
-	if !scoped {
+	scoped, repoScoped := sc.result()
+	if sc.pipeline && !scoped {
+		f := pipelineOnlyFlag()
+		r.flag(f.sev, "the role", f.reason, f.fix)
+	} else if !scoped {
 		r.flag(Dangerous, "the role",
 			"no bound_subject and no bound_claims on sub or a repository claim: every job of every customer of the issuer can log in",
 			"add bound_claims {\"repository\": \"OWNER/REPO\"} or bound_subject \"repo:OWNER/REPO:ref:refs/heads/main\"")
