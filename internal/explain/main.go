@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 )
+
+// envName is the shape of an environment variable's name.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 const usage = `Usage: federate explain (--aws-trust-policy FILE | --vault-role FILE)
                         (--claims FILE | --id-token-file FILE | --id-token-env NAME)
@@ -113,6 +117,11 @@ func readClaims(o options, getenv func(string) string) (Claims, error) {
 			return nil, fmt.Errorf("--id-token-file %s: %w", o.tokenFile, err)
 		}
 		return c, nil
+	}
+	// Users paste the token itself here: never echo a value that is not
+	// a variable's name (a valid name cannot be a JWT, which holds dots).
+	if !envName.MatchString(o.tokenEnv) {
+		return nil, errors.New("--id-token-env: give the variable's name, not the token (letters, digits and _, e.g. ACTIONS_ID_TOKEN)")
 	}
 	token := getenv(o.tokenEnv)
 	if strings.TrimSpace(token) == "" {

@@ -49,6 +49,8 @@ func TestRun(t *testing.T) {
 		{"token_env_is_decoded_unverified", []string{"--vault-role", role, "--id-token-env", "TOKEN"}, 0, "Verdict: the Vault role admits this run.", ""},
 		{"token_env_unset_names_the_variable", []string{"--vault-role", role, "--id-token-env", "MISSING"}, 3, "", "--id-token-env MISSING: the variable is empty or not set"},
 		{"token_env_not_a_jwt_is_refused", []string{"--vault-role", role, "--id-token-env", "NOT_A_JWT"}, 3, "", "--id-token-env NOT_A_JWT: the ID token is not a JWT"},
+		{"token_env_given_the_token_asks_for_the_name", []string{"--vault-role", role, "--id-token-env", unsignedJWT(claims)}, 3, "", "--id-token-env: give the variable's name, not the token"},
+		{"token_env_given_a_value_with_spaces_asks_for_the_name", []string{"--vault-role", role, "--id-token-env", "my secret"}, 3, "", "--id-token-env: give the variable's name, not the token"},
 		{"both_documents_is_a_usage_error", []string{"--aws-trust-policy", pinned, "--vault-role", role, "--claims", claimsFile}, 3, "", "give one of --aws-trust-policy FILE or --vault-role FILE"},
 		{"no_claims_is_a_usage_error", []string{"--aws-trust-policy", pinned}, 3, "", "give one of --claims FILE, --id-token-file FILE or --id-token-env NAME"},
 		{"two_claim_sources_is_a_usage_error", []string{"--aws-trust-policy", pinned, "--claims", claimsFile, "--id-token-env", "TOKEN"}, 3, "", "give one of --claims FILE"},
@@ -66,6 +68,9 @@ func TestRun(t *testing.T) {
 			assert.Equal(t, tt.wantCode, code, "stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 			assert.Contains(t, stdout.String(), tt.wantOut)
 			assert.Contains(t, stderr.String(), tt.wantErr)
+			if len(tt.args) > 1 && tt.args[len(tt.args)-2] == "--id-token-env" && !envName.MatchString(tt.args[len(tt.args)-1]) {
+				assert.NotContains(t, stderr.String(), tt.args[len(tt.args)-1], "the value given is echoed")
+			}
 		})
 	}
 }

@@ -17,16 +17,16 @@ func policyDangers(r *report, s statement) {
 		r.flag(Dangerous, where, "Principal is \"*\": tokens of any identity provider the account trusts are admitted",
 			"name the provider: {\"Federated\": \"arn:aws:iam::ACCOUNT:oidc-provider/HOST\"}")
 	}
-	scoped, repoScoped, aud := false, false, false
+	var sc scope
+	aud := false
 	for _, c := range s.conditions {
 		op, ok := parseOperator(c.operator)
 		if !ok {
 			continue
 		}
 		claim := claimName(c.key)
-		if op.positive() && scopingClaims[claim] {
-			scoped = true
-			repoScoped = repoScoped || !ownerClaims[claim]
+		if op.positive() {
+			sc.add(claim)
 		}
 		if op.positive() && claim == "aud" {
 			aud = true
@@ -40,7 +40,7 @@ func policyDangers(r *report, s statement) {
 			continue
 		}
 		for _, v := range c.values {
-			for _, f := range append(globFlags(claim, v, true), pullRequestFlag(claim, v)...) {
+			for _, f := range withPullRequestFlag(globFlags(claim, v, true), claim, v, true, true) {
 				if !op.like() && hasWildcard(v, true) {
 					break // StringEquals compares * literally: narrower, not wider
 				}
@@ -59,7 +59,11 @@ func policyDangers(r *report, s statement) {
 			host = h
 		}
 	}
-	if !scoped {
+	scoped, repoScoped := sc.result()
+	if sc.pipeline && !scoped {
+		f := pipelineOnlyFlag()
+		r.flag(f.sev, where, f.reason, f.fix)
+	} else if !scoped {
 		r.flag(Dangerous, where,
 			"no condition on sub (or on a repository or project claim): every job of every customer of this CI can assume the role",
 			fmt.Sprintf("add \"StringEquals\": {\"%s:sub\": \"%s\"}", host, subExample(host)))

@@ -13,13 +13,54 @@ var scopingClaims = map[string]bool{
 	"sub": true, "repository": true, "repository_id": true, "repository_owner": true,
 	"repository_owner_id": true, "job_workflow_ref": true, "project_path": true,
 	"project_id": true, "namespace_path": true, "namespace_id": true,
-	"pipeline_slug": true, "organization_slug": true, "oidc.circleci.com/project-id": true,
+	"pipeline_slug": true, "organization_slug": true, "organization_id": true,
+	"oidc.circleci.com/project-id": true,
 }
 
 // ownerClaims narrow to one account or group only, not one repository.
 var ownerClaims = map[string]bool{
 	"repository_owner": true, "repository_owner_id": true, "namespace_path": true,
-	"namespace_id": true, "organization_slug": true,
+	"namespace_id": true, "organization_slug": true, "organization_id": true,
+}
+
+// scope tallies the positive bounds of a policy or role: do they keep
+// strangers out (scoped), and do they name one repository (repo)?
+type scope struct {
+	scoped, repo, pipeline, org bool
+}
+
+// add counts a positive bound on claim. Buildkite's pipeline_slug is
+// unique only inside one organization, and every organization shares the
+// issuer agent.buildkite.com: it scopes only with the organization bound.
+func (s *scope) add(claim string) {
+	switch claim {
+	case "pipeline_slug":
+		s.pipeline = true
+		return
+	case "organization_slug", "organization_id":
+		s.org = true
+	}
+	if scopingClaims[claim] {
+		s.scoped = true
+		s.repo = s.repo || !ownerClaims[claim]
+	}
+}
+
+// result says whether the bounds scope the policy at all and to one
+// repository or pipeline.
+func (s scope) result() (scoped, repo bool) {
+	if s.pipeline && s.org {
+		return true, true
+	}
+	return s.scoped, s.repo
+}
+
+// pipelineOnlyFlag is the finding for a pipeline_slug bound without the
+// organization's.
+func pipelineOnlyFlag() patternFlag {
+	return patternFlag{Dangerous,
+		"pipeline_slug is bound without organization_slug: a pipeline of that name in any Buildkite organization is admitted (slugs are unique only inside one organization, and all share the issuer agent.buildkite.com)",
+		"also bind organization_slug (or organization_id) to your organization, or bind sub to organization:ORG:pipeline:PIPELINE:..."}
 }
 
 // ownerOnlyFlag is the warning for a policy scoped by owner claims alone.
@@ -112,14 +153,54 @@ func nameFlags(claim, pattern, prefix, rest string, question bool) []patternFlag
 	return nil
 }
 
-// pullRequestFlag flags a sub that admits every pull request run.
-func pullRequestFlag(claim, pattern string) []patternFlag {
-	if claim == "sub" && strings.HasPrefix(pattern, "repo:") && strings.HasSuffix(pattern, ":pull_request") {
-		return []patternFlag{{Dangerous,
-			fmt.Sprintf("sub %q admits every pull request's run: code not yet reviewed can assume the role", pattern),
-			"give pull requests a role with read-only rights, or require an environment (repo:OWNER/REPO:environment:NAME) with reviewers"}}
+// pullRequestFlag flags a sub that admits every pull request's run: one
+// matching the subject GitHub gives a pull_request run of the repository
+// (or, when the repository part is a wildcard, of any repository) the
+// pattern names. wild says whether * (and, with question, ?) are
+// wildcards; otherwise the pattern is compared literally.
+func pullRequestFlag(claim, pattern string, wild, question bool) []patternFlag {
+	if claim != "sub" || !strings.HasPrefix(pattern, "repo:") {
+		return nil
+	}
+	for _, sample := range pullRequestSamples(pattern, wild, question) {
+		if sample == pattern || wild && Glob(pattern, sample, question) {
+			return []patternFlag{{Dangerous,
+				fmt.Sprintf("sub %q admits every pull request's run: code not yet reviewed can assume the role", pattern),
+				"give pull requests a role with read-only rights, or require an environment (repo:OWNER/REPO:environment:NAME) with reviewers"}}
+		}
 	}
 	return nil
+}
+
+// pullRequestSamples are pull_request subjects built from the pattern's
+// owner and repository parts, each wildcard filled in two ways.
+func pullRequestSamples(pattern string, wild, question bool) []string {
+	rest := strings.TrimPrefix(pattern, "repo:")
+	if i := strings.Index(rest, ":"); i >= 0 {
+		rest = rest[:i]
+	}
+	if !wild {
+		return []string{"repo:" + rest + ":pull_request"}
+	}
+	fill := func(with string) string {
+		r := strings.ReplaceAll(rest, "*", with)
+		if question {
+			r = strings.ReplaceAll(r, "?", "x")
+		}
+		return "repo:" + r + ":pull_request"
+	}
+	return []string{fill("x"), fill("")}
+}
+
+// withPullRequestFlag adds the pull request finding to flags unless they
+// already call the pattern dangerous (e.g. every ref of the repository).
+func withPullRequestFlag(flags []patternFlag, claim, pattern string, wild, question bool) []patternFlag {
+	for _, f := range flags {
+		if f.sev == Dangerous {
+			return flags
+		}
+	}
+	return append(flags, pullRequestFlag(claim, pattern, wild, question)...)
 }
 
 func wildChars(question bool) string {
