@@ -11,7 +11,8 @@ const usage = `Usage:
   federate exec [flags] [--] COMMAND [ARGS...]
       Run COMMAND with the AWS credentials and Vault secrets in its environment
       only: nothing is written to disk or printed. Its exit code is federate's;
-      SIGINT and SIGTERM are passed on; the Vault token is revoked when it ends.
+      SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on; the Vault token is
+      revoked when it ends.
   federate env --format shell|dotenv|json [flags]
       Print the variables, for eval "$(federate env --format shell ...)" or a
       file only you can read. The output is secret.
