@@ -95,7 +95,7 @@ func commandLine(args []string) {
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,
 		Stderr:     os.Stderr,
-		ReadFile:   os.ReadFile,
+		ReadFile:   cli.ReadInputFile,
 		HTTP:       netpolicy.NewClient(),
 		Now:        time.Now,
 		Rand:       rand.Reader,

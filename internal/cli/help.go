@@ -25,8 +25,8 @@ With no arguments, federate is the GitHub Action's step.
 
 Flags are the action's inputs, with the same meaning, defaults and checks:
 --name value or --name=value; a boolean flag alone means true. A value
-@path is the content of the file at path; write @@ for a value starting
-with @. Inputs that write files (aws-profiles, aws-profile,
+@path is the content of the file at path (a regular file of at most
+1 MiB); write @@ for a value starting with @. Inputs that write files (aws-profiles, aws-profile,
 refresh-credentials, vault-secrets entries with >) are refused: the command
 line writes nothing to disk.
 `
