@@ -137,7 +137,8 @@ func runCommand(ctx context.Context, cmd string, args []string, table []Flag, d 
 	if rnd == nil {
 		rnd = rand.Reader
 	}
-	res, err := app.Compute(ctx, app.Deps{Getenv: getenv, Stdout: log, HTTP: d.HTTP, Now: d.Now, Rand: rnd, Version: d.Version})
+	res, err := app.Compute(ctx, app.Deps{Getenv: getenv, Stdout: log, HTTP: d.HTTP, Now: d.Now, Rand: rnd, Version: d.Version,
+		CommandLine: true})
 	if err != nil {
 		return report(err, d)
 	}
