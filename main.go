@@ -87,7 +87,7 @@ func credentialProcess(args []string) {
 // commandLine runs `federate exec|env|explain|help` and exits with its code.
 func commandLine(args []string) {
 	signals := make(chan os.Signal, 4)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(signals, cli.Signals...)
 	code := cli.Main(context.Background(), args, cli.Deps{
 		ActionYAML: actionYAML,
 		Getenv:     os.Getenv,
@@ -95,7 +95,7 @@ func commandLine(args []string) {
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,
 		Stderr:     os.Stderr,
-		ReadFile:   os.ReadFile,
+		ReadFile:   cli.ReadInputFile,
 		HTTP:       netpolicy.NewClient(),
 		Now:        time.Now,
 		Rand:       rand.Reader,

@@ -133,7 +133,7 @@ func TestCLI_EnvFormats(t *testing.T) {
 			case "dotenv":
 				for _, line := range strings.Split(strings.TrimSuffix(res.stdout, "\n"), "\n") {
 					name, quoted, _ := strings.Cut(line, "=")
-					got[name] = strings.Trim(quoted, `"`)
+					got[name] = strings.Trim(quoted, `'"`)
 				}
 			}
 			require.Len(t, got, len(wantNames), res.stdout)

@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -125,6 +127,17 @@ func TestPlatforms_EachCITokenAssumesARoleAndLogsInToVault(t *testing.T) {
 				in[k] = val
 			}
 
+			if _, named := in["id-token-env"]; named {
+				// id-token-env exists only on the command line: the
+				// step refuses it.
+				res := runCLI(t, bin, cliDir(t), env, append([]string{"env", "--format", "json"}, inputFlags(in)...)...)
+				require.Equal(t, 0, res.code, res.stderr)
+				got := map[string]string{}
+				require.NoError(t, json.Unmarshal([]byte(res.stdout), &got))
+				assert.Regexp(t, `^ASIA[A-Z0-9]{16}$`, got["AWS_ACCESS_KEY_ID"])
+				assert.Equal(t, "test", got["VAULT_ACCESS_KEY"])
+				return
+			}
 			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: env})
 			require.Equal(t, 0, res.ExitCode, "stdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
 			got := runnertest.ToMap(res.Env)
@@ -157,9 +170,25 @@ func TestPlatforms_VaultRefusalSpeaksGitLab(t *testing.T) {
 	in := vaultInputs(v, "secret/data/aws accessKey | VAULT_ACCESS_KEY ;")
 	in["vault-path"], in["vault-role"], in["id-token-env"] = "jwt-gitlab-refusal", "ci", "GL_TOKEN"
 
-	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: env})
-	require.Equal(t, 1, res.ExitCode, res.Stdout)
-	assert.Contains(t, res.Stdout, "project_path: octo-org/octo-repo")
-	assert.Contains(t, res.Stdout, "bound_audiences=https://other.example bound_subject=project_path:octo-org/octo-repo:ref_type:branch:ref:main")
-	assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), token)
+	res := runCLI(t, bin, cliDir(t), env, append([]string{"env", "--format", "json"}, inputFlags(in)...)...)
+	require.Equal(t, 1, res.code, res.stderr)
+	assert.Empty(t, res.stdout)
+	assert.Contains(t, res.stderr, "project_path: octo-org/octo-repo")
+	assert.Contains(t, res.stderr, "bound_audiences=https://other.example bound_subject=project_path:octo-org/octo-repo:ref_type:branch:ref:main")
+	assert.NotContains(t, res.stderr, token)
+}
+
+// inputFlags turns a step's inputs into the command line's flags, in a
+// stable order.
+func inputFlags(in map[string]string) []string {
+	names := make([]string, 0, len(in))
+	for name := range in {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var args []string
+	for _, name := range names {
+		args = append(args, "--"+name+"="+in[name])
+	}
+	return args
 }

@@ -35,6 +35,11 @@ type Deps struct {
 	Now     func() time.Time
 	Rand    io.Reader // source of heredoc delimiters: crypto/rand in production
 	Version string
+	// CommandLine is set by the federate command line (exec, env) only:
+	// it unlocks the inputs action.yml does not declare (id-token-env,
+	// id-token-file), which a step must refuse since a workflow's with:
+	// passes any key.
+	CommandLine bool
 }
 
 // Run performs one step: Compute, then Commit, then Finish. It returns the
@@ -90,6 +95,9 @@ func Compute(ctx context.Context, d Deps) (res *Result, err error) {
 	out := runner.New(d.Getenv, d.Stdout, d.Rand)
 	out.Debugf("federate %s", d.Version)
 	in := inputs.New(d.Getenv)
+	if d.CommandLine {
+		in = inputs.NewCommandLine(d.Getenv)
+	}
 	maskAccountsEarly(in, out)
 	p, err := plan.Build(in)
 	if err != nil {

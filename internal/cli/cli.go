@@ -34,7 +34,7 @@ type Deps struct {
 	Now        func() time.Time
 	Rand       io.Reader
 	Version    string
-	// Signals are SIGINT and SIGTERM as they arrive: they stop the run
+	// Signals are the Signals as they arrive: they stop the run
 	// while it computes, and are forwarded to exec's command after.
 	Signals <-chan os.Signal
 }
@@ -69,7 +69,8 @@ func Main(ctx context.Context, args []string, d Deps) int {
 	case "help", "--help", "-h":
 		if len(args) > 1 && args[0] == "help" {
 			if args[1] == "explain" {
-				return explain.Main([]string{"--help"}, d.Stdout, d.Stderr)
+				// Asked-for help goes to stdout, like every other help.
+				return explain.Main([]string{"--help"}, d.Stdout, d.Stdout)
 			}
 			if !knownCommand(args[1]) {
 				fmt.Fprintf(d.Stderr, "federate: no command %q: the commands are exec, env and explain\n", args[1])
@@ -121,8 +122,7 @@ func runCommand(ctx context.Context, cmd string, args []string, table []Flag, d 
 		return report(err, d)
 	}
 
-	// SIGINT and SIGTERM stop the computation; once a command runs they
-	// are its.
+	// Signals stop the computation; once a command runs they are its.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	fwd := &forwarder{cancel: cancel}
@@ -137,7 +137,8 @@ func runCommand(ctx context.Context, cmd string, args []string, table []Flag, d 
 	if rnd == nil {
 		rnd = rand.Reader
 	}
-	res, err := app.Compute(ctx, app.Deps{Getenv: getenv, Stdout: log, HTTP: d.HTTP, Now: d.Now, Rand: rnd, Version: d.Version})
+	res, err := app.Compute(ctx, app.Deps{Getenv: getenv, Stdout: log, HTTP: d.HTTP, Now: d.Now, Rand: rnd, Version: d.Version,
+		CommandLine: true})
 	if err != nil {
 		return report(err, d)
 	}

@@ -15,12 +15,19 @@ import (
 	"github.com/federate-action/federate/internal/export"
 )
 
-// forwarder sends SIGINT and SIGTERM to exec's command once it runs, and
-// cancels the computation before.
+// Signals are the signals exec passes on to its command, and that stop
+// the computation before the command runs: SIGHUP too, so closing the
+// terminal still ends the command and revokes the Vault token.
+var Signals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+
+// forwarder sends Signals to exec's command once it runs, and cancels the
+// computation before.
 type forwarder struct {
 	mu     sync.Mutex
 	child  *os.Process
 	cancel context.CancelFunc
+	// caught is the signal that cancelled the computation, if one did.
+	caught os.Signal
 }
 
 // listen handles signals until stop is called.
@@ -36,6 +43,9 @@ func (f *forwarder) listen(signals <-chan os.Signal) (stop func()) {
 				if f.child != nil {
 					_ = f.child.Signal(s)
 				} else {
+					if f.caught == nil {
+						f.caught = s
+					}
 					f.cancel()
 				}
 				f.mu.Unlock()
@@ -63,6 +73,14 @@ func runChild(ctx context.Context, res *app.Result, argv []string, fwd *forwarde
 	// Held while starting, so a signal that arrives meanwhile is
 	// forwarded rather than lost.
 	fwd.mu.Lock()
+	if ctx.Err() != nil {
+		// A signal came after the computation ended but before the
+		// command started: the command must not run.
+		code := signalCode(fwd.caught)
+		fwd.mu.Unlock()
+		fmt.Fprintf(d.Stderr, "federate: interrupted; %s was not started\n", argv[0])
+		return code
+	}
 	err := cmd.Start()
 	if err == nil {
 		fwd.child = cmd.Process
@@ -83,6 +101,15 @@ func runChild(ctx context.Context, res *app.Result, argv []string, fwd *forwarde
 		return 1
 	}
 	return exitCode(cmd.ProcessState)
+}
+
+// signalCode is the shell's exit code for a process stopped by s: 128+N,
+// 130 (SIGINT's) when no signal is known.
+func signalCode(s os.Signal) int {
+	if n, ok := s.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return 128 + int(syscall.SIGINT)
 }
 
 // exitCode is the shell's rendering of how a process ended.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -142,6 +143,49 @@ func TestForwarder_SignalBeforeTheCommandCancels(t *testing.T) {
 	}
 }
 
+func TestRunChild_SignalBeforeTheStartStopsTheCommand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		signal os.Signal
+		code   int
+	}{
+		{name: "sigint_is_130", signal: os.Interrupt, code: 130},
+		{name: "sigterm_is_143", signal: syscall.SIGTERM, code: 143},
+		{name: "sighup_is_129", signal: syscall.SIGHUP, code: 129},
+		{name: "sigquit_is_131", signal: syscall.SIGQUIT, code: 131},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res, revoked := fakeResult(t, nil)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			signals := make(chan os.Signal, 1)
+			fwd := &forwarder{cancel: cancel}
+			stop := fwd.listen(signals)
+			defer stop()
+			// The signal lands after the computation, before runChild.
+			signals <- tt.signal
+			<-ctx.Done()
+			marker := filepath.Join(t.TempDir(), "ran")
+			var stderr bytes.Buffer
+			code := runChild(ctx, res, []string{"touch", marker}, fwd, execDeps(io.Discard, &stderr))
+			assert.Equal(t, tt.code, code)
+			assert.NoFileExists(t, marker, "the command must not run after a signal")
+			assert.Contains(t, stderr.String(), "touch was not started")
+			assert.Equal(t, int32(1), revoked.Load(), "the Vault token is still revoked")
+		})
+	}
+}
+
+func TestSignals_IncludeHangupAndQuit(t *testing.T) {
+	t.Parallel()
+	for _, s := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
+		assert.Contains(t, Signals, s)
+	}
+}
+
 func TestMain_UsageAndInputErrors(t *testing.T) {
 	t.Parallel()
 	raw, err := os.ReadFile("../../action.yml")
@@ -190,4 +234,9 @@ func TestMain_HelpGoesToStdout(t *testing.T) {
 		assert.Equal(t, 0, code, args)
 		assert.Contains(t, stdout.String(), "--role-to-assume VALUE", args)
 	}
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), []string{"help", "explain"}, Deps{ActionYAML: raw, Stdout: &stdout, Stderr: &stderr, Getenv: os.Getenv})
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stdout.String(), "Exit code: 0 admitted", "help explain")
+	assert.Empty(t, stderr.String(), "help explain")
 }

@@ -30,21 +30,35 @@ func writeShell(w io.Writer, vars []export.Var) error {
 	return err
 }
 
-// dotenvEscaper writes a value between double quotes by the rules most
-// dotenv readers share (Ruby dotenv, motdotla/dotenv with dotenv-expand,
-// Docker Compose): backslash escapes itself, the double quote and the
-// dollar sign (no reader expands a variable from it), and newline and
-// carriage return are written \n and \r, so every entry is one line.
-var dotenvEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, "\n", `\n`, "\r", `\r`)
+// dotenvEscaper writes a value between double quotes with the only
+// escapes every dotenv reader that decodes escapes agrees on: \n, \r, \\
+// and \". The dollar sign is written as is: python-dotenv keeps \$ as two
+// characters, so no escape of it is read the same everywhere.
+var dotenvEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`)
 
-// writeDotenv prints NAME="value" lines.
+// writeDotenv prints NAME='value' lines, or NAME="value" for a value that
+// single quotes cannot hold.
 func writeDotenv(w io.Writer, vars []export.Var) error {
 	var b strings.Builder
 	for _, v := range vars {
-		fmt.Fprintf(&b, "%s=\"%s\"\n", v.Name, dotenvEscaper.Replace(v.Value.Reveal()))
+		value := v.Value.Reveal()
+		if singleQuotable(value) {
+			fmt.Fprintf(&b, "%s='%s'\n", v.Name, value)
+		} else {
+			fmt.Fprintf(&b, "%s=\"%s\"\n", v.Name, dotenvEscaper.Replace(value))
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// singleQuotable reports whether value reads back unchanged between single
+// quotes, which Ruby dotenv, Node dotenv and Docker Compose take literally.
+// python-dotenv also decodes \\ and \' there, and reads a closing quote
+// after a final backslash as escaped, so those values go in double quotes.
+func singleQuotable(value string) bool {
+	return !strings.ContainsAny(value, "'\n\r") &&
+		!strings.Contains(value, `\\`) && !strings.HasSuffix(value, `\`)
 }
 
 // writeJSON prints one object, NAME to value, in the set's order.

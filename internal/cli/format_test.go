@@ -66,16 +66,24 @@ func TestWriteShell_RoundTripsThroughEval(t *testing.T) {
 	}
 }
 
-// parseDotenv reads NAME="value" lines by the rules writeDotenv documents.
+// parseDotenv reads NAME='value' and NAME="value" lines by the rules
+// writeDotenv documents: single quotes literal, double quotes with \n, \r,
+// \\ and \" escapes.
 func parseDotenv(t *testing.T, text string) map[string]string {
 	t.Helper()
-	unescape := strings.NewReplacer(`\\`, `\`, `\"`, `"`, `\$`, `$`, `\n`, "\n", `\r`, "\r")
+	unescape := strings.NewReplacer(`\\`, `\`, `\"`, `"`, `\n`, "\n", `\r`, "\r")
 	got := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
 		name, quoted, ok := strings.Cut(line, "=")
 		require.True(t, ok, line)
-		require.True(t, strings.HasPrefix(quoted, `"`) && strings.HasSuffix(quoted, `"`), line)
-		got[name] = unescape.Replace(quoted[1 : len(quoted)-1])
+		switch {
+		case len(quoted) >= 2 && quoted[0] == '\'' && quoted[len(quoted)-1] == '\'':
+			got[name] = quoted[1 : len(quoted)-1]
+		case len(quoted) >= 2 && quoted[0] == '"' && quoted[len(quoted)-1] == '"':
+			got[name] = unescape.Replace(quoted[1 : len(quoted)-1])
+		default:
+			t.Fatalf("unquoted line %q", line)
+		}
 	}
 	return got
 }
@@ -87,6 +95,79 @@ func TestWriteDotenv_OneLinePerVariableAndRoundTrips(t *testing.T) {
 	require.NoError(t, writeDotenv(&out, set.EnvVars()))
 	assert.Equal(t, len(want), strings.Count(out.String(), "\n"), "one line per variable")
 	assert.Equal(t, want, parseDotenv(t, out.String()))
+}
+
+// Node dotenv decodes only \n and \r in double quotes, and python-dotenv
+// keeps \$ as is: a value single quotes can hold must be written so.
+func TestWriteDotenv_SingleQuotesWhatTheyCanHold(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		value string
+		want  string
+	}{
+		{name: "dollar_and_double_quote_single_quoted", value: `p"a$HOME\x`, want: `V='p"a$HOME\x'` + "\n"},
+		{name: "plain_single_quoted", value: "abc", want: "V='abc'\n"},
+		{name: "single_quote_double_quoted", value: `it's`, want: `V="it's"` + "\n"},
+		{name: "newline_double_quoted", value: "a\nb\rc", want: `V="a\nb\rc"` + "\n"},
+		{name: "double_backslash_double_quoted", value: `a\\b`, want: `V="a\\\\b"` + "\n"},
+		{name: "trailing_backslash_double_quoted", value: `a\`, want: `V="a\\"` + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			set := &export.Set{}
+			require.NoError(t, set.Env("V", export.Secret(secret.New(tt.value)), "test"))
+			var out bytes.Buffer
+			require.NoError(t, writeDotenv(&out, set.EnvVars()))
+			assert.Equal(t, tt.want, out.String())
+		})
+	}
+}
+
+// pythonDotenv is the Python that moto_server runs, when python-dotenv is
+// installed for it.
+func pythonDotenv(t *testing.T) string {
+	t.Helper()
+	moto, err := exec.LookPath("moto_server")
+	if err != nil {
+		t.Skip("moto_server not on PATH")
+	}
+	if resolved, err := exec.Command("pyenv", "which", "moto_server").Output(); err == nil {
+		moto = strings.TrimSpace(string(resolved))
+	}
+	head, err := os.ReadFile(moto)
+	require.NoError(t, err)
+	first, _, _ := strings.Cut(string(head), "\n")
+	python := strings.TrimPrefix(first, "#!")
+	if !strings.HasPrefix(first, "#!") || strings.Contains(python, " ") {
+		t.Skip("cannot tell moto_server's Python")
+	}
+	if exec.Command(python, "-c", "import dotenv").Run() != nil {
+		t.Skip("python-dotenv is not installed")
+	}
+	return python
+}
+
+func TestWriteDotenv_RoundTripsThroughPythonDotenv(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("runs Python")
+	}
+	python := pythonDotenv(t)
+	set, want := hostileSet(t)
+	var out bytes.Buffer
+	require.NoError(t, writeDotenv(&out, set.EnvVars()))
+	// interpolate=False: python-dotenv expands ${X} even between single
+	// quotes, as the README says.
+	cmd := exec.Command(python, "-c", `import sys, json, io, dotenv
+print(json.dumps(dotenv.dotenv_values(stream=io.StringIO(sys.stdin.read()), interpolate=False)))`)
+	cmd.Stdin = strings.NewReader(out.String())
+	raw, err := cmd.Output()
+	require.NoError(t, err)
+	var got map[string]string
+	require.NoError(t, json.Unmarshal(raw, &got))
+	assert.Equal(t, want, got)
 }
 
 func TestWriteJSON_RoundTripsInOrder(t *testing.T) {

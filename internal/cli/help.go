@@ -11,7 +11,8 @@ const usage = `Usage:
   federate exec [flags] [--] COMMAND [ARGS...]
       Run COMMAND with the AWS credentials and Vault secrets in its environment
       only: nothing is written to disk or printed. Its exit code is federate's;
-      SIGINT and SIGTERM are passed on; the Vault token is revoked when it ends.
+      SIGINT, SIGTERM, SIGHUP and SIGQUIT are passed on; the Vault token is
+      revoked when it ends.
   federate env --format shell|dotenv|json [flags]
       Print the variables, for eval "$(federate env --format shell ...)" or a
       file only you can read. The output is secret.
@@ -24,8 +25,8 @@ With no arguments, federate is the GitHub Action's step.
 
 Flags are the action's inputs, with the same meaning, defaults and checks:
 --name value or --name=value; a boolean flag alone means true. A value
-@path is the content of the file at path; write @@ for a value starting
-with @. Inputs that write files (aws-profiles, aws-profile,
+@path is the content of the file at path (a regular file of at most
+1 MiB); write @@ for a value starting with @. Inputs that write files (aws-profiles, aws-profile,
 refresh-credentials, vault-secrets entries with >) are refused: the command
 line writes nothing to disk.
 `

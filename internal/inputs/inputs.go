@@ -14,12 +14,28 @@ import (
 type Reader struct {
 	gha    *githubactions.Action
 	getenv func(string) string
+	// commandLine is set by the federate command line only, never from
+	// the environment: a workflow can pass any INPUT_* variable, so only
+	// the caller's code may unlock the inputs only the command line has.
+	commandLine bool
 }
 
 // New returns a Reader over getenv (os.Getenv in production).
 func New(getenv func(string) string) *Reader {
 	return &Reader{gha: githubactions.New(githubactions.WithGetenv(getenv)), getenv: getenv}
 }
+
+// NewCommandLine returns a Reader for the federate command line, which
+// also honours the inputs only it offers (id-token-env, id-token-file).
+func NewCommandLine(getenv func(string) string) *Reader {
+	r := New(getenv)
+	r.commandLine = true
+	return r
+}
+
+// CommandLine reports whether the federate command line, rather than the
+// action's step, is reading the inputs.
+func (r *Reader) CommandLine() bool { return r.commandLine }
 
 // String returns the input, trimmed; "" when unset. The runner passes
 // `role-to-assume` as INPUT_ROLE-TO-ASSUME, hyphens kept.

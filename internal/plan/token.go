@@ -22,11 +22,26 @@ const (
 // tokenInputs name a token source; at most one may be set.
 var tokenInputs = []string{"id-token-env", "id-token-file", "web-identity-token-file"}
 
+// commandLineTokenInputs are the token sources only the federate command
+// line offers. action.yml does not declare them, yet the runner passes any
+// with: key to the step; id-token-file would there escape the workspace
+// and RUNNER_TEMP rule web-identity-token-file keeps.
+var commandLineTokenInputs = []string{"id-token-env", "id-token-file"}
+
 // buildToken takes the source the inputs name, else the one the
 // platform's documented environment offers: GitHub's token service first
 // (as before any other platform was known), then CircleCI, Buildkite and
 // GitLab. Every error comes before any request and names the fix.
 func buildToken(r *inputs.Reader) (TokenPlan, error) {
+	if !r.CommandLine() {
+		for _, in := range commandLineTokenInputs {
+			if r.String(in) != "" {
+				// The value is not shown: it may be the token itself.
+				return TokenPlan{}, &inputs.Error{Input: in, Secret: true,
+					Hint: "this input exists only in the federate CLI (federate exec, federate env); in a workflow step, use web-identity-token-file or the runner's own token (permissions: id-token: write)"}
+			}
+		}
+	}
 	var named []string
 	for _, in := range tokenInputs {
 		if r.String(in) != "" {

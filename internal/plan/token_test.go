@@ -31,9 +31,16 @@ func TestBuild_TokenSourceDetection(t *testing.T) {
 	tests := []struct {
 		name    string
 		env     map[string]string
+		step    bool // read as the action's step, not the command line
 		want    plan.TokenPlan
 		wantErr string
 	}{
+		{name: "step_refuses_id_token_env", step: true, env: with(github, "INPUT_ID-TOKEN-ENV", "MY_TOKEN"),
+			wantErr: "input id-token-env is not valid (value hidden): this input exists only in the federate CLI"},
+		{name: "step_refuses_id_token_file", step: true, env: map[string]string{"INPUT_ID-TOKEN-FILE": "/etc/shadow", "GITHUB_WORKSPACE": "/w"},
+			wantErr: "input id-token-file is not valid (value hidden): this input exists only in the federate CLI"},
+		{name: "step_takes_web_identity_token_file", step: true, env: map[string]string{"INPUT_WEB-IDENTITY-TOKEN-FILE": "t.jwt", "GITHUB_WORKSPACE": "/w"},
+			want: plan.TokenPlan{Platform: "file", File: "/w/t.jwt", FileRoot: "/w"}},
 		{name: "github_token_service", env: github,
 			want: plan.TokenPlan{Platform: "github", RequestURL: "https://token.example/idtoken"}},
 		{name: "github_comes_before_every_other_platform", env: with(github, "CIRCLECI", "true", "CIRCLE_OIDC_TOKEN", "a.b.c", "BUILDKITE", "true", "GITLAB_CI", "true"),
@@ -73,7 +80,12 @@ func TestBuild_TokenSourceDetection(t *testing.T) {
 			t.Parallel()
 			env := with(tt.env, "INPUT_ROLE-TO-ASSUME", "arn:aws:iam::111122223333:role/r", "INPUT_AWS-REGION", "us-east-1",
 				"GITHUB_ENV", "/tmp/env", "GITHUB_OUTPUT", "/tmp/out")
-			p, err := plan.Build(inputs.New(func(k string) string { return env[k] }))
+			getenv := func(k string) string { return env[k] }
+			reader := inputs.NewCommandLine(getenv)
+			if tt.step {
+				reader = inputs.New(getenv)
+			}
+			p, err := plan.Build(reader)
 			if tt.wantErr != "" {
 				require.Error(t, err)
 				assert.NotContains(t, err.Error(), "eyJ", "a token given by mistake is never shown")
