@@ -159,8 +159,14 @@ func parseEnvOutput(t *testing.T, format, out string) map[string]string {
 		}
 	case "dotenv":
 		for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			// The values here (keys, a region) need no escapes: single
+			// quotes, or double quotes for the rest.
 			name, quoted, _ := strings.Cut(line, "=")
-			got[name] = strings.Trim(quoted, `"`)
+			if strings.HasPrefix(quoted, "'") {
+				got[name] = strings.Trim(quoted, "'")
+			} else {
+				got[name] = strings.Trim(quoted, `"`)
+			}
 		}
 	}
 	return got
