@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
 	jsonata "github.com/blues/jsonata-go"
 	"github.com/blues/jsonata-go/jparse"
@@ -165,7 +166,14 @@ func (sel Selector) pathExpression() *expression {
 	return expr
 }
 
+// evalMu serialises evaluations: the JSONata library renames and re-binds
+// its shared built-in functions on every call ($join, $count, ...), a data
+// race when two expressions run at once.
+var evalMu sync.Mutex
+
 func (e *expression) eval(data map[string]any) (value any, ok bool, err error) {
+	evalMu.Lock()
+	defer evalMu.Unlock()
 	defer func() {
 		if r := recover(); r != nil {
 			value, ok, err = nil, false, &EvalError{Msg: "the JSONata library failed on this selector"}
