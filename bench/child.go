@@ -19,10 +19,11 @@ import (
 // from the kernel's rusage, so no wrapper such as /usr/bin/time sits
 // between the parent and the child being timed.
 type childRun struct {
-	start time.Time // just before cmd.Start
-	wall  time.Duration
-	cpu   time.Duration
-	rssKB int64
+	start  time.Time // just before cmd.Start
+	wall   time.Duration
+	cpu    time.Duration
+	rssKB  int64
+	stderr string // where inittrace, perf and valgrind write; workflow commands go to stdout
 }
 
 // runChild runs argv the way the runner runs a step (inputs as INPUT_*,
@@ -58,8 +59,8 @@ func runChild(ctx context.Context, dir string, argv []string, inputs, env map[st
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	cmd.Dir = step
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return childRun{}, err
@@ -67,10 +68,10 @@ func runChild(ctx context.Context, dir string, argv []string, inputs, env map[st
 	err = cmd.Wait()
 	wall := time.Since(start)
 	if err != nil {
-		return childRun{}, fmt.Errorf("%s: %w\n%s", argv[0], err, out.String())
+		return childRun{}, fmt.Errorf("%s: %w\n%s%s", argv[0], err, stdout.String(), stderr.String())
 	}
 	st := cmd.ProcessState
-	r := childRun{start: start, wall: wall, cpu: st.UserTime() + st.SystemTime()}
+	r := childRun{start: start, wall: wall, cpu: st.UserTime() + st.SystemTime(), stderr: stderr.String()}
 	if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
 		r.rssKB = ru.Maxrss // kilobytes on Linux
 	}

@@ -32,13 +32,15 @@ func main() {
 	only := flag.String("only", "", "run only these groups of rows, comma-separated: "+strings.Join(groups, ", "))
 	peerCAC := flag.String("peer-cac", "", "configure-aws-credentials' dist/index.js: time it beside the startup rows, run by node")
 	peerVA := flag.String("peer-va", "", "vault-action's dist/index.js: time it beside the vault-rt rows, run by node")
+	wrap := flag.String("wrap", "", "with -only trace: also run the AWS flow once under this command, e.g. \"perf stat -e instructions\"")
+	bin := flag.String("bin", "", "time this federate binary instead of building one (an unstripped build gives callgrind its symbols)")
 	flag.Parse()
 	want, err := selectGroups(*only)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	if err := run(context.Background(), *runs, *latency, want, peers{cac: *peerCAC, va: *peerVA}, os.Stdout); err != nil {
+	if err := run(context.Background(), *runs, *latency, want, extras{cac: *peerCAC, va: *peerVA, wrap: *wrap, bin: *bin}, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -60,10 +62,12 @@ type env struct {
 	notes    []string          // lines printed under the table
 }
 
-// peers are the other actions' dist/index.js files to time beside ours; "" skips one.
-type peers struct{ cac, va string }
+// extras are the other actions' dist/index.js files to time beside ours
+// ("" skips one), the command the trace group wraps a run in, and a
+// binary to time instead of a fresh build.
+type extras struct{ cac, va, wrap, bin string }
 
-func run(ctx context.Context, runs int, latency time.Duration, want map[string]bool, peer peers, w io.Writer) error {
+func run(ctx context.Context, runs int, latency time.Duration, want map[string]bool, peer extras, w io.Writer) error {
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		return fmt.Errorf("/usr/bin/time is needed (Debian package time): %w", err)
 	}
@@ -71,6 +75,9 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 	defer cleanup()
 	if err != nil {
 		return err
+	}
+	if peer.bin != "" {
+		e.bin = peer.bin
 	}
 	// Both ways' latency at once, before the request is passed on: the
 	// client waits the same round trip.
@@ -103,7 +110,11 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "binary: %.1f MB (static, stripped)\n", float64(info.Size())/1e6)
+	built := "static, stripped"
+	if peer.bin != "" {
+		built = peer.bin
+	}
+	fmt.Fprintf(w, "binary: %.1f MB (%s)\n", float64(info.Size())/1e6, built)
 	fmt.Fprintf(w, "Vault (and STS for aws-profiles) behind %s of added latency each way (%s per round trip); medians of %d runs\n\n",
 		latency, 2*latency, runs)
 	mainTable := slices.ContainsFunc(groups, func(g string) bool { return want[g] && !slices.Contains(ownTables, g) })
@@ -148,6 +159,7 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 	}{
 		{"startup", func() error { return e.startupRows(ctx, w, runs, peer.cac) }},
 		{"vault-rt", func() error { return e.vaultRTRows(ctx, w, runs, latency, peer.va) }},
+		{"trace", func() error { return e.traceRows(ctx, w, peer.wrap) }},
 	} {
 		if !want[g.name] {
 			continue
@@ -176,10 +188,10 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 }
 
 // groups are the row groups -only can pick, in the order they print.
-var groups = []string{"aws", "vault", "profiles", "credential-process", "container", "startup", "vault-rt", "vault-pki"}
+var groups = []string{"aws", "vault", "profiles", "credential-process", "container", "startup", "vault-rt", "trace", "vault-pki"}
 
 // ownTables are the groups that print a table with columns of their own.
-var ownTables = []string{"startup", "vault-rt", "vault-pki"}
+var ownTables = []string{"startup", "vault-rt", "trace", "vault-pki"}
 
 // selectGroups reads -only: empty means every group.
 func selectGroups(only string) (map[string]bool, error) {
