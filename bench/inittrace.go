@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -35,8 +36,8 @@ func parseInitTrace(out string) []initLine {
 
 // traceRows runs the AWS-only flow once under extra instrumentation:
 // GODEBUG=inittrace=1 (the top package initialisations by clock time and
-// their sum), and, with wrap, under that command (perf stat, valgrind),
-// whose output is printed as it is.
+// their sum) and gctrace=1 (the collections), and, with wrap, under that
+// command (perf stat, valgrind), whose standard error is printed as it is.
 func (e *env) traceRows(ctx context.Context, w io.Writer, wrap string) error {
 	inputs := map[string]string{
 		"role-to-assume": "arn:aws:iam::737236345234:role/gha-oidc-role",
@@ -44,7 +45,7 @@ func (e *env) traceRows(ctx context.Context, w io.Writer, wrap string) error {
 		"sts-endpoint":   e.sts.URL,
 	}
 	env := maps.Clone(e.stepEnv)
-	env["GODEBUG"] = "inittrace=1"
+	env["GODEBUG"] = "inittrace=1,gctrace=1"
 	r, err := runChild(ctx, e.dir, []string{e.bin}, inputs, env)
 	if err != nil {
 		return err
@@ -60,6 +61,17 @@ func (e *env) traceRows(ctx context.Context, w io.Writer, wrap string) error {
 	sort.Slice(inits, func(i, j int) bool { return inits[i].clock > inits[j].clock })
 	fmt.Fprintf(w, "package initialisation (GODEBUG=inittrace=1, one AWS run, wall %s): %d packages, %.2f ms clock, %d allocs, %.0f kB; the last ends %.2f ms after the runtime starts\n\n",
 		ms(r.wall), len(inits), clock, allocs, float64(bytes)/1024, last)
+	var gcs []string
+	for _, l := range strings.Split(r.stderr, "\n") {
+		if strings.HasPrefix(l, "gc ") {
+			gcs = append(gcs, l)
+		}
+	}
+	fmt.Fprintf(w, "garbage collections (GODEBUG=gctrace=1): %d\n", len(gcs))
+	for _, l := range gcs {
+		fmt.Fprintf(w, "    %s\n", l)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| package | @ | clock | allocs | bytes |")
 	fmt.Fprintln(w, "|---|---|---|---|---|")
 	for _, l := range inits[:min(12, len(inits))] {
@@ -68,9 +80,19 @@ func (e *env) traceRows(ctx context.Context, w io.Writer, wrap string) error {
 	if wrap == "" {
 		return nil
 	}
-	argv := append(strings.Fields(wrap), e.bin)
+	// The same flow through the command line (`federate env`): valgrind
+	// drops the INPUT_* variables, whose names hold hyphens.
+	argv := append(strings.Fields(wrap), e.bin, "env", "--format", "json")
+	for _, k := range slices.Sorted(maps.Keys(inputs)) {
+		argv = append(argv, "--"+k, inputs[k])
+	}
+	env = maps.Clone(e.stepEnv)
+	if argv[0] == "valgrind" {
+		// callgrind asserts on the signals the scheduler preempts with.
+		env["GODEBUG"] = "asyncpreemptoff=1"
+	}
 	start := time.Now()
-	r, err = runChild(ctx, e.dir, argv, inputs, e.stepEnv)
+	r, err = runChild(ctx, e.dir, argv, nil, env)
 	if err != nil {
 		return err
 	}
