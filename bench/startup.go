@@ -15,6 +15,13 @@ var startupGoal = struct {
 	rssMB                   float64
 }{12 * time.Millisecond, 10 * time.Millisecond, 3 * time.Millisecond, 10}
 
+// program is what a startup row runs: its command line and its env.
+type program struct {
+	name string
+	argv []string
+	env  map[string]string
+}
+
 // costs are the medians of one program's runs.
 type costs struct {
 	wall, cpu, firstRequest time.Duration
@@ -37,22 +44,14 @@ func (e *env) startupRows(ctx context.Context, w io.Writer, runs int, peerCAC st
 		"aws-region":     "us-west-1",
 		"sts-endpoint":   e.sts.URL,
 	}
-	programs := []struct {
-		name string
-		argv []string
-		env  map[string]string
-	}{{"federate", []string{e.bin}, tokenEnv}}
+	programs := []program{{"federate", []string{e.bin}, tokenEnv}}
 	note := ""
 	if peerCAC != "" {
 		node, err := nodePath()
 		if err != nil {
 			note = err.Error()
 		} else {
-			programs = append(programs, struct {
-				name string
-				argv []string
-				env  map[string]string
-			}{"configure-aws-credentials", []string{node, peerCAC}, nodeEnv(tokenEnv, map[string]string{
+			programs = append(programs, program{"configure-aws-credentials", []string{node, peerCAC}, nodeEnv(tokenEnv, map[string]string{
 				"AWS_ENDPOINT_URL_STS": e.sts.URL,
 				"AWS_ENDPOINT_URL":     e.sts.URL,
 			})})
