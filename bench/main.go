@@ -30,13 +30,17 @@ func main() {
 	runs := flag.Int("runs", 5, "runs per figure; the median is printed")
 	latency := flag.Duration("latency", 20*time.Millisecond, "latency added each way in front of Vault (and of STS for the aws-profiles rows)")
 	only := flag.String("only", "", "run only these groups of rows, comma-separated: "+strings.Join(groups, ", "))
+	peerCAC := flag.String("peer-cac", "", "configure-aws-credentials' dist/index.js: time it beside the startup rows, run by node")
+	peerVA := flag.String("peer-va", "", "vault-action's dist/index.js: time it beside the vault-rt rows, run by node")
+	wrap := flag.String("wrap", "", "with -only trace: also run the AWS flow once under this command, e.g. \"perf stat -e instructions\"")
+	bin := flag.String("bin", "", "time this federate binary instead of building one (an unstripped build gives callgrind its symbols)")
 	flag.Parse()
 	want, err := selectGroups(*only)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	if err := run(context.Background(), *runs, *latency, want, os.Stdout); err != nil {
+	if err := run(context.Background(), *runs, *latency, want, extras{cac: *peerCAC, va: *peerVA, wrap: *wrap, bin: *bin}, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -58,7 +62,12 @@ type env struct {
 	notes    []string          // lines printed under the table
 }
 
-func run(ctx context.Context, runs int, latency time.Duration, want map[string]bool, w io.Writer) error {
+// extras are the other actions' dist/index.js files to time beside ours
+// ("" skips one), the command the trace group wraps a run in, and a
+// binary to time instead of a fresh build.
+type extras struct{ cac, va, wrap, bin string }
+
+func run(ctx context.Context, runs int, latency time.Duration, want map[string]bool, peer extras, w io.Writer) error {
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
 		return fmt.Errorf("/usr/bin/time is needed (Debian package time): %w", err)
 	}
@@ -66,6 +75,9 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 	defer cleanup()
 	if err != nil {
 		return err
+	}
+	if peer.bin != "" {
+		e.bin = peer.bin
 	}
 	// Both ways' latency at once, before the request is passed on: the
 	// client waits the same round trip.
@@ -98,10 +110,14 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "binary: %.1f MB (static, stripped)\n", float64(info.Size())/1e6)
+	built := "static, stripped"
+	if peer.bin != "" {
+		built = peer.bin
+	}
+	fmt.Fprintf(w, "binary: %.1f MB (%s)\n", float64(info.Size())/1e6, built)
 	fmt.Fprintf(w, "Vault (and STS for aws-profiles) behind %s of added latency each way (%s per round trip); medians of %d runs\n\n",
 		latency, 2*latency, runs)
-	mainTable := slices.ContainsFunc(groups, func(g string) bool { return want[g] && g != "vault-pki" })
+	mainTable := slices.ContainsFunc(groups, func(g string) bool { return want[g] && !slices.Contains(ownTables, g) })
 	if mainTable {
 		fmt.Fprintln(w, "| flow | wall | peak RSS | HTTP requests: token / STS / Vault |")
 		fmt.Fprintln(w, "|---|---|---|---|")
@@ -137,6 +153,25 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 			return err
 		}
 	}
+	for _, g := range []struct {
+		name string
+		rows func() error
+	}{
+		{"startup", func() error { return e.startupRows(ctx, w, runs, peer.cac) }},
+		{"vault-rt", func() error { return e.vaultRTRows(ctx, w, runs, latency, peer.va) }},
+		{"trace", func() error { return e.traceRows(ctx, w, peer.wrap) }},
+	} {
+		if !want[g.name] {
+			continue
+		}
+		if mainTable {
+			fmt.Fprintln(w)
+		}
+		mainTable = true // a blank line before the next table
+		if err := g.rows(); err != nil {
+			return err
+		}
+	}
 	if want["vault-pki"] {
 		// A table of its own, after the others: it has other columns.
 		if mainTable {
@@ -153,7 +188,10 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 }
 
 // groups are the row groups -only can pick, in the order they print.
-var groups = []string{"aws", "vault", "profiles", "credential-process", "container", "vault-pki"}
+var groups = []string{"aws", "vault", "profiles", "credential-process", "container", "startup", "vault-rt", "trace", "vault-pki"}
+
+// ownTables are the groups that print a table with columns of their own.
+var ownTables = []string{"startup", "vault-rt", "trace", "vault-pki"}
 
 // selectGroups reads -only: empty means every group.
 func selectGroups(only string) (map[string]bool, error) {
@@ -256,7 +294,7 @@ func setUp(ctx context.Context, want map[string]bool) (*env, func(), error) {
 	if e.stepEnv, err = e.tokens.TrustingEnv(e.dir); err != nil {
 		return nil, cleanup, err
 	}
-	if !want["vault"] && !want["vault-pki"] {
+	if !want["vault"] && !want["vault-pki"] && !want["vault-rt"] {
 		return e, cleanup, nil
 	}
 	vaultBin, err := testbed.FindVault()
