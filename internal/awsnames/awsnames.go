@@ -9,15 +9,13 @@ import (
 	"strings"
 )
 
-// Shapes from the STS and IAM API models.
+// Shapes from the STS and IAM API models. The names with a length limit
+// are checked by hand (see charset.go): a counted repetition such as
+// {2,64} compiles into a program of that many steps, and compiling those
+// at start-up cost more than the rest of the package's work put together.
 var (
-	regionPattern      = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
-	accountPattern     = regexp.MustCompile(`^[0-9]{12}$`)
-	roleARNPattern     = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::([0-9]{12}):role/(.+)$`)
-	roleNamePattern    = regexp.MustCompile(`^([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
-	sessionPattern     = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
-	externalIDPattern  = regexp.MustCompile(`^[\w+=,.@:/-]+$`) // 2 to 1224 long: see ValidExternalID
-	profileNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.+@-]{0,63}$`)
+	regionPattern  = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
+	roleARNPattern = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::([0-9]{12}):role/(.+)$`)
 )
 
 // Limits STS applies to a role session's duration, in seconds.
@@ -43,25 +41,29 @@ const (
 func ValidRegion(s string) bool { return regionPattern.MatchString(s) }
 
 // ValidAccount reports whether s is a 12-digit account id.
-func ValidAccount(s string) bool { return accountPattern.MatchString(s) }
+func ValidAccount(s string) bool { return len(s) == 12 && allIn(s, isDigit) }
 
 // ValidSessionName reports whether s is a valid role session name.
-func ValidSessionName(s string) bool { return sessionPattern.MatchString(s) }
+func ValidSessionName(s string) bool {
+	return len(s) >= 2 && len(s) <= 64 && allIn(s, isNameChar)
+}
 
 // ValidExternalID reports whether s is a valid sts:AssumeRole ExternalId.
 func ValidExternalID(s string) bool {
-	return len(s) >= 2 && len(s) <= 1224 && externalIDPattern.MatchString(s)
+	return len(s) >= 2 && len(s) <= 1224 && allIn(s, isExternalIDChar)
 }
 
 // ValidProfileName reports whether s is a profile name every AWS SDK reads
 // back as written: no white space, brackets, comment characters (# ;), '='
 // or path separators, which would break the INI section header
 // `[profile NAME]` or be read differently by one SDK or another.
-func ValidProfileName(s string) bool { return profileNamePattern.MatchString(s) }
+func ValidProfileName(s string) bool {
+	return len(s) >= 1 && len(s) <= 64 && isAlnum(s[0]) && allIn(s, isProfileChar)
+}
 
 // ValidRoleName reports whether s is a role name, optionally with a path
 // (path/name), as IAM accepts it.
-func ValidRoleName(s string) bool { return len(s) <= 512 && roleNamePattern.MatchString(s) }
+func ValidRoleName(s string) bool { return len(s) <= 512 && validRolePath(s) }
 
 // RoleARN is a parsed role ARN.
 type RoleARN struct {
@@ -71,7 +73,7 @@ type RoleARN struct {
 // ParseRoleARN parses arn:PARTITION:iam::ACCOUNT:role/NAME.
 func ParseRoleARN(s string) (RoleARN, bool) {
 	m := roleARNPattern.FindStringSubmatch(s)
-	if m == nil || len(s) > 2048 || !roleNamePattern.MatchString(m[3]) {
+	if m == nil || len(s) > 2048 || !validRolePath(m[3]) {
 		return RoleARN{}, false
 	}
 	return RoleARN{Partition: m[1], Account: m[2], Name: m[3]}, true

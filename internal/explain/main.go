@@ -8,10 +8,12 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 )
 
-// envName is the shape of an environment variable's name.
-var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// envName is the shape of an environment variable's name, compiled on first
+// use: only explain needs it, and every run of the binary pays for package-level work.
+var envName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 
 const usage = `Usage: federate explain (--aws-trust-policy FILE | --vault-role FILE)
                         (--claims FILE | --id-token-file FILE | --id-token-env NAME)
@@ -120,7 +122,7 @@ func readClaims(o options, getenv func(string) string) (Claims, error) {
 	}
 	// Users paste the token itself here: never echo a value that is not
 	// a variable's name (a valid name cannot be a JWT, which holds dots).
-	if !envName.MatchString(o.tokenEnv) {
+	if !envName().MatchString(o.tokenEnv) {
 		return nil, errors.New("--id-token-env: give the variable's name, not the token (letters, digits and _, e.g. ACTIONS_ID_TOKEN)")
 	}
 	token := getenv(o.tokenEnv)

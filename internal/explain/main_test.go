@@ -68,7 +68,7 @@ func TestRun(t *testing.T) {
 			assert.Equal(t, tt.wantCode, code, "stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 			assert.Contains(t, stdout.String(), tt.wantOut)
 			assert.Contains(t, stderr.String(), tt.wantErr)
-			if len(tt.args) > 1 && tt.args[len(tt.args)-2] == "--id-token-env" && !envName.MatchString(tt.args[len(tt.args)-1]) {
+			if len(tt.args) > 1 && tt.args[len(tt.args)-2] == "--id-token-env" && !envName().MatchString(tt.args[len(tt.args)-1]) {
 				assert.NotContains(t, stderr.String(), tt.args[len(tt.args)-1], "the value given is echoed")
 			}
 		})

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/federate-action/federate/internal/awsnames"
@@ -55,9 +56,12 @@ type AWSPlan struct {
 }
 
 // Shapes from the STS and IAM API models (see the inputs' docs in action.yml);
-// the names' shapes are in awsnames.
+// the names' shapes are in awsnames. The policy ARN pattern is compiled
+// on first use: most runs pass no managed policies.
 var (
-	policyARNPattern   = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(aws|[0-9]{12}):policy/[\w+=,.@/-]+$`)
+	policyARNPattern = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:(aws[a-z-]*):iam::(aws|[0-9]{12}):policy/[\w+=,.@/-]+$`)
+	})
 	maxInlinePolicy    = 2048 // characters, packed; STS refuses more
 	maxManagedPolicies = 10
 )
@@ -216,7 +220,7 @@ func managedPolicies(arns []string, partition string) ([]string, error) {
 			Hint: fmt.Sprintf("STS takes at most %d policy ARNs", maxManagedPolicies)}
 	}
 	for _, a := range arns {
-		m := policyARNPattern.FindStringSubmatch(a)
+		m := policyARNPattern().FindStringSubmatch(a)
 		if m == nil || m[1] != partition {
 			return nil, &inputs.Error{Input: "managed-session-policies", Value: a,
 				Hint: fmt.Sprintf("use policy ARNs such as arn:%s:iam::aws:policy/ReadOnlyAccess, one per line (a policy name may hold commas)", partition)}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/secret"
@@ -71,12 +72,13 @@ var vaultMethods = map[string]bool{"jwt": true, "token": true, "approle": true, 
 
 // mountPattern is an auth mount or namespace path: segments of letters,
 // digits and ._- joined by '/'. Nothing that could end a header.
-var mountPattern = regexp.MustCompile(`^[\w.-]+(/[\w.-]+)*$`)
+// Compiled on first use: a run without Vault never needs it.
+var mountPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w.-]+(/[\w.-]+)*$`) })
 
 // validMountPath reports whether s matches mountPattern with no "." or
 // ".." segment, which Vault would resolve to another path (out of auth/).
 func validMountPath(s string) bool {
-	if !mountPattern.MatchString(s) {
+	if !mountPattern().MatchString(s) {
 		return false
 	}
 	for _, seg := range strings.Split(s, "/") {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/secret"
@@ -57,8 +58,9 @@ func payloadMethod(method string) bool {
 	return true
 }
 
-// methodNamePattern is a Vault auth method's type name.
-var methodNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`)
+// methodNamePattern is a Vault auth method's type name, compiled on first
+// use: a run without Vault never needs it.
+var methodNamePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]*$`) })
 
 // checkMethod refuses a method that is neither one with inputs of its own
 // nor a name given with vault-auth-payload.
@@ -70,7 +72,7 @@ func checkMethod(r *inputs.Reader, method string) error {
 		return &inputs.Error{Input: "vault-method", Value: method,
 			Hint: "use jwt (the workflow's ID token), approle, token, userpass, ldap, github, kubernetes, cert or aws; for another auth method, give its login body as vault-auth-payload (a JSON object)"}
 	}
-	if !methodNamePattern.MatchString(method) {
+	if !methodNamePattern().MatchString(method) {
 		return &inputs.Error{Input: "vault-method", Value: method, Hint: "use the auth method's name, e.g. oci"}
 	}
 	return nil

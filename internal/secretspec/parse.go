@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -236,7 +237,8 @@ func startsWithSpace(s string) bool {
 
 // versionQuery is the one query vault-action users pass through: a KV v2
 // secret's version. Anything else would be sent to Vault unchecked.
-var versionQuery = regexp.MustCompile(`^version=[0-9]+$`)
+// Compiled on first use: a run without Vault never needs it.
+var versionQuery = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^version=[0-9]+$`) })
 
 // pathHint ends every path error: the KV v2 `data/` segment is the usual slip.
 const pathHint = "(write the API path under v1/, e.g. secret/data/ci for the KV v2 secret ci)"
@@ -260,7 +262,7 @@ func checkPath(tok string) (path string, off int, msg string) {
 	if p == "" {
 		return "", 0, "invalid path: it is empty " + pathHint
 	}
-	if hasQuery && !versionQuery.MatchString(query) {
+	if hasQuery && !versionQuery().MatchString(query) {
 		return "", start + len(p), `invalid path: the only query a path may carry is ?version=N, a KV v2 version number`
 	}
 	for i := 0; i <= len(p); {
