@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/federate-action/federate/internal/testbed"
@@ -72,8 +71,6 @@ func runChild(ctx context.Context, dir string, argv []string, inputs, env map[st
 	}
 	st := cmd.ProcessState
 	r := childRun{start: start, wall: wall, cpu: st.UserTime() + st.SystemTime(), stderr: stderr.String()}
-	if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
-		r.rssKB = ru.Maxrss // kilobytes on Linux
-	}
+	r.rssKB = peakRSSKB(st)
 	return r, nil
 }
