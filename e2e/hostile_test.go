@@ -176,12 +176,7 @@ func TestHostileValues_RunnerWouldCutOrDropAreRefused(t *testing.T) {
 			in := with(vaultInputs(v, ""), tt.change)
 			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
 			assert.Equal(t, 1, res.ExitCode)
-			errs := errorAnnotations(res.Stdout)
-			require.Len(t, errs, 1, res.Stdout)
-			assert.True(t, strings.HasPrefix(errs[0], "::error title="+tt.wantTitle+"::"), errs[0])
-			for _, want := range tt.wantText {
-				assert.Contains(t, runnertest.UnescapeData(errs[0]), want)
-			}
+			assertOneError(t, res.Stdout, tt.wantTitle, tt.wantText...)
 			assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), "s3cr3t", "the value is never shown")
 			assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), "evil.js", "the value is never shown")
 			assert.Empty(t, res.EnvRaw)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/federate-action/federate/internal/idtoken/idtokentest"
@@ -124,4 +125,16 @@ func with(base, changes map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// assertOneError checks that a failed step printed exactly one ::error
+// annotation, with title, whose text holds every one of want.
+func assertOneError(t *testing.T, stdout, title string, want ...string) {
+	t.Helper()
+	errs := errorAnnotations(stdout)
+	require.Len(t, errs, 1, stdout)
+	assert.True(t, strings.HasPrefix(errs[0], "::error title="+title+"::"), errs[0])
+	for _, w := range want {
+		assert.Contains(t, runnertest.UnescapeData(errs[0]), w)
+	}
 }

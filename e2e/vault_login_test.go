@@ -308,12 +308,7 @@ func TestVault_LoginMethodsRefused(t *testing.T) {
 			t.Parallel()
 			res := loginStep(t, bin, v, tt.login, tt.files)
 			require.Equal(t, 1, res.ExitCode, res.Stdout)
-			errs := errorAnnotations(res.Stdout)
-			require.Len(t, errs, 1, res.Stdout)
-			assert.True(t, strings.HasPrefix(errs[0], "::error title="+tt.wantTitle+"::"), errs[0])
-			for _, want := range tt.wantText {
-				assert.Contains(t, runnertest.UnescapeData(errs[0]), want)
-			}
+			assertOneError(t, res.Stdout, tt.wantTitle, tt.wantText...)
 			assert.NotContains(t, runnertest.Visible(res.Stdout, res.Stderr), wrong, "no secret in the log")
 			assert.Empty(t, res.EnvRaw)
 		})

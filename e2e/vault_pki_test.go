@@ -144,12 +144,7 @@ func TestVaultPKI_Failures(t *testing.T) {
 			t.Parallel()
 			res := run(t, testbed.Step{Binary: bin, Inputs: with(in, tt.change), Env: env})
 			assert.Equal(t, 1, res.ExitCode)
-			errs := errorAnnotations(res.Stdout)
-			require.Len(t, errs, 1, res.Stdout)
-			assert.True(t, strings.HasPrefix(errs[0], "::error title="+tt.wantTitle+"::"), errs[0])
-			for _, want := range tt.wantText {
-				assert.Contains(t, runnertest.UnescapeData(errs[0]), want)
-			}
+			assertOneError(t, res.Stdout, tt.wantTitle, tt.wantText...)
 			assert.Empty(t, res.EnvRaw)
 			assert.Empty(t, res.OutputRaw)
 		})
