@@ -22,25 +22,22 @@ type childRun struct {
 	wall   time.Duration
 	cpu    time.Duration
 	rssKB  int64
-	stderr string // where inittrace, perf and valgrind write; workflow commands go to stdout
+	stdout string // workflow commands: masks, errors, the peers' retry notices
+	stderr string // where inittrace, perf and valgrind write
 }
 
 // runChild runs argv the way the runner runs a step (inputs as INPUT_*,
-// fresh file-command files, the runner's variables, env last) and times it.
+// fresh file-command files, the runner's default variables, env last) and
+// times it.
 func runChild(ctx context.Context, dir string, argv []string, inputs, env map[string]string) (childRun, error) {
 	step, err := os.MkdirTemp(dir, "step-*")
 	if err != nil {
 		return childRun{}, err
 	}
 	defer os.RemoveAll(step)
-	vars := map[string]string{
-		"PATH":              "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"CI":                "true",
-		"GITHUB_ACTIONS":    "true",
-		"GITHUB_REPOSITORY": "octo-org/octo-repo",
-		"GITHUB_WORKSPACE":  step,
-		"HOME":              step,
-		"RUNNER_TEMP":       step,
+	vars, err := runnerVars(step)
+	if err != nil {
+		return childRun{}, err
 	}
 	for _, name := range []string{"GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_STATE", "GITHUB_STEP_SUMMARY", "GITHUB_PATH"} {
 		path := filepath.Join(step, name)
@@ -70,7 +67,77 @@ func runChild(ctx context.Context, dir string, argv []string, inputs, env map[st
 		return childRun{}, fmt.Errorf("%s: %w\n%s%s", argv[0], err, stdout.String(), stderr.String())
 	}
 	st := cmd.ProcessState
-	r := childRun{start: start, wall: wall, cpu: st.UserTime() + st.SystemTime(), stderr: stderr.String()}
+	r := childRun{start: start, wall: wall, cpu: st.UserTime() + st.SystemTime(), stdout: stdout.String(), stderr: stderr.String()}
 	r.rssKB = peakRSSKB(st)
 	return r, nil
+}
+
+// Identity of the simulated run: the same as the test token service's
+// claims (a push to main in octo-org/octo-repo), so the variables and the
+// token agree.
+const (
+	runRepository = "octo-org/octo-repo"
+	runSHA        = "5e1f7c9b2d4a6e8f0a1b3c5d7e9f1a2b4c6d8e0f"
+	runRef        = "refs/heads/main"
+	runWorkflow   = ".github/workflows/deploy.yml"
+)
+
+// runnerVars are the default variables the runner sets for every step of
+// a job on a GitHub-hosted Linux runner, for a push to main, with the
+// step's directory as workspace, home and runner temp. Both federate and
+// the peers get the same set: configure-aws-credentials refuses to run
+// without GITHUB_REPOSITORY, GITHUB_WORKFLOW, GITHUB_ACTION, GITHUB_ACTOR,
+// GITHUB_SHA and GITHUB_WORKSPACE, and reads the event payload. Left out:
+// GITHUB_ACTION_REPOSITORY and GITHUB_ACTION_REF (they name the action
+// being run, so they would differ between the programs), RUNNER_DEBUG
+// (only with debug logging) and the ACTIONS_RUNTIME_* / cache service
+// addresses (neither program calls those services).
+func runnerVars(step string) (map[string]string, error) {
+	event := filepath.Join(step, "event.json")
+	payload := fmt.Sprintf(`{"ref":%q,"after":%q,"repository":{"full_name":%q,"name":"octo-repo","owner":{"login":"octo-org"}},"sender":{"login":"octocat"}}`,
+		runRef, runSHA, runRepository)
+	if err := os.WriteFile(event, []byte(payload), 0o600); err != nil {
+		return nil, err
+	}
+	return map[string]string{
+		"PATH":                       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		"CI":                         "true",
+		"GITHUB_ACTIONS":             "true",
+		"GITHUB_ACTION":              "credentials", // the step's id
+		"GITHUB_ACTOR":               "octocat",
+		"GITHUB_ACTOR_ID":            "583231",
+		"GITHUB_TRIGGERING_ACTOR":    "octocat",
+		"GITHUB_API_URL":             "https://api.github.com",
+		"GITHUB_GRAPHQL_URL":         "https://api.github.com/graphql",
+		"GITHUB_SERVER_URL":          "https://github.com",
+		"GITHUB_BASE_REF":            "",
+		"GITHUB_HEAD_REF":            "",
+		"GITHUB_EVENT_NAME":          "push",
+		"GITHUB_EVENT_PATH":          event,
+		"GITHUB_JOB":                 "deploy",
+		"GITHUB_REF":                 runRef,
+		"GITHUB_REF_NAME":            "main",
+		"GITHUB_REF_PROTECTED":       "true",
+		"GITHUB_REF_TYPE":            "branch",
+		"GITHUB_REPOSITORY":          runRepository,
+		"GITHUB_REPOSITORY_ID":       "690297181",
+		"GITHUB_REPOSITORY_OWNER":    "octo-org",
+		"GITHUB_REPOSITORY_OWNER_ID": "94528760",
+		"GITHUB_RETENTION_DAYS":      "90",
+		"GITHUB_RUN_ATTEMPT":         "1",
+		"GITHUB_RUN_ID":              "11287465022",
+		"GITHUB_RUN_NUMBER":          "42",
+		"GITHUB_SHA":                 runSHA,
+		"GITHUB_WORKFLOW":            "deploy",
+		"GITHUB_WORKFLOW_REF":        runRepository + "/" + runWorkflow + "@" + runRef,
+		"GITHUB_WORKFLOW_SHA":        runSHA,
+		"GITHUB_WORKSPACE":           step,
+		"HOME":                       step,
+		"RUNNER_ARCH":                "X64",
+		"RUNNER_ENVIRONMENT":         "github-hosted",
+		"RUNNER_NAME":                "GitHub Actions 2",
+		"RUNNER_OS":                  "Linux",
+		"RUNNER_TEMP":                step,
+		"RUNNER_TOOL_CACHE":          "/opt/hostedtoolcache",
+	}, nil
 }

@@ -15,8 +15,9 @@ func nodePath() (string, error) {
 	return p, nil
 }
 
-// nodeEnv is the step env for a JavaScript action: node does not read
-// SSL_CERT_FILE, so the token service's CA goes in NODE_EXTRA_CA_CERTS.
+// nodeEnv is the step env for a JavaScript action: node trusts the roots
+// built into it and reads neither SSL_CERT_FILE nor SSL_CERT_DIR, so the
+// token service's CA goes in NODE_EXTRA_CA_CERTS, added to those roots.
 func nodeEnv(stepEnv, extra map[string]string) map[string]string {
 	env := maps.Clone(stepEnv)
 	if ca, ok := env["SSL_CERT_FILE"]; ok {

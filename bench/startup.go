@@ -15,11 +15,12 @@ var startupGoal = struct {
 	rssMB                   float64
 }{12 * time.Millisecond, 10 * time.Millisecond, 3 * time.Millisecond, 10}
 
-// program is what a startup row runs: its command line and its env.
+// program is what a startup row runs: its command line, inputs and env.
 type program struct {
-	name string
-	argv []string
-	env  map[string]string
+	name   string
+	argv   []string
+	inputs map[string]string
+	env    map[string]string
 }
 
 // costs are the medians of one program's runs.
@@ -30,9 +31,13 @@ type costs struct {
 
 // startupRows times the AWS-only flow (token + STS on loopback) from the
 // parent: wall, CPU, peak RSS and the time from just before fork to the
-// token request's first byte. With peerCAC (configure-aws-credentials'
-// dist/index.js) it runs that under node too, alternating run by run, so
-// a change in the machine's load hits both alike.
+// token request's first byte. federate runs twice per round: trusting the
+// token service's CA alone, and trusting a full CA bundle plus that CA in
+// one file, the trust store the image gives it (parsed once per run).
+// Neither reads the host's certificate directory. With peerCAC
+// (configure-aws-credentials' dist/index.js) it runs that under node too.
+// The programs take turns run by run, so a change in the machine's load
+// hits all alike.
 func (e *env) startupRows(ctx context.Context, w io.Writer, runs int, peerCAC string) error {
 	fb, tokenEnv, err := e.firstBytesTokens()
 	if err != nil {
@@ -44,60 +49,100 @@ func (e *env) startupRows(ctx context.Context, w io.Writer, runs int, peerCAC st
 		"aws-region":     "us-west-1",
 		"sts-endpoint":   e.sts.URL,
 	}
-	programs := []program{{"federate", []string{e.bin}, tokenEnv}}
-	note := ""
-	if peerCAC != "" {
-		node, err := nodePath()
-		if err != nil {
-			note = err.Error()
-		} else {
-			programs = append(programs, program{"configure-aws-credentials", []string{node, peerCAC}, nodeEnv(tokenEnv, map[string]string{
-				"AWS_ENDPOINT_URL_STS": e.sts.URL,
-				"AWS_ENDPOINT_URL":     e.sts.URL,
-			})})
-		}
+	programs := []program{{"federate, trusting the token CA only", []string{e.bin}, inputs, tokenEnv}}
+	var notes []string
+	if bundle, roots, err := bundleWithCA(e.dir, tokenEnv["SSL_CERT_FILE"]); err != nil {
+		notes = append(notes, fmt.Sprintf("no CA bundle row: %v", err))
+	} else {
+		env := maps.Clone(tokenEnv)
+		env["SSL_CERT_FILE"] = bundle
+		programs = append(programs, program{fmt.Sprintf("federate, trusting the image's CA bundle (%d roots)", roots), []string{e.bin}, inputs, env})
+	}
+	federates := len(programs)
+	switch node, err := nodePath(); {
+	case peerCAC == "":
+		notes = append(notes, "no -peer-cac given: configure-aws-credentials not measured")
+	case err != nil:
+		notes = append(notes, err.Error())
+	default:
+		// The action's own inputs; the endpoint comes from the SDK's env.
+		peerInputs := map[string]string{"role-to-assume": inputs["role-to-assume"], "aws-region": inputs["aws-region"]}
+		programs = append(programs, program{"configure-aws-credentials (node: its built-in roots + NODE_EXTRA_CA_CERTS)", []string{node, peerCAC}, peerInputs,
+			nodeEnv(tokenEnv, map[string]string{"AWS_ENDPOINT_URL_STS": e.sts.URL, "AWS_ENDPOINT_URL": e.sts.URL})})
 	}
 	runsOf := make([][]childRun, len(programs))
 	first := make([][]time.Duration, len(programs))
+	requests := make([][]requestCount, len(programs))
 	for i := range runs {
 		for j, p := range programs {
-			in := inputs
-			if j > 0 {
-				in = map[string]string{"role-to-assume": inputs["role-to-assume"], "aws-region": inputs["aws-region"]}
-			}
-			r, err := runChild(ctx, e.dir, p.argv, in, p.env)
+			before := e.requestCount()
+			r, err := runChild(ctx, e.dir, p.argv, p.inputs, p.env)
 			if err != nil {
 				return fmt.Errorf("%s run %d: %w", p.name, i, err)
 			}
-			runsOf[j] = append(runsOf[j], r)
+			n := e.requestCount().minus(before)
+			if err := n.check(requests[j]); err != nil {
+				return fmt.Errorf("%s run %d: %w\n%s%s", p.name, i, err, r.stdout, r.stderr)
+			}
+			runsOf[j], requests[j] = append(runsOf[j], r), append(requests[j], n)
 			if t, ok := fb.firstSince(r.start); ok {
 				first[j] = append(first[j], t.Sub(r.start))
 			}
 		}
 	}
-	fmt.Fprintf(w, "AWS only (token + STS on loopback moto), from the parent, medians of %d runs\n\n", runs)
-	fmt.Fprintln(w, "| program | wall | CPU (user + sys) | peak RSS | time to first request |")
-	fmt.Fprintln(w, "|---|---|---|---|---|")
+	fmt.Fprintf(w, "AWS only (token + STS on loopback moto), from the parent, medians of %d runs, programs alternating run by run\n\n", runs)
+	fmt.Fprintln(w, "| program | wall | CPU (user + sys) | peak RSS | time to first request | requests: token / STS |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|")
 	var all []costs
 	for j, p := range programs {
 		c := medians(runsOf[j], first[j])
 		all = append(all, c)
-		fmt.Fprintf(w, "| %s | %s | %s | %.1f MB | %s |\n", p.name, ms(c.wall), ms(c.cpu), float64(c.rssKB)/1024, ms(c.firstRequest))
+		fmt.Fprintf(w, "| %s | %s | %s | %.1f MB | %s | %d / %d |\n", p.name, ms(c.wall), ms(c.cpu), float64(c.rssKB)/1024, ms(c.firstRequest),
+			requests[j][0].tokens, requests[j][0].sts)
 	}
-	if len(all) > 1 {
-		fmt.Fprintf(w, "\nconfigure-aws-credentials / federate, same run, alternating: wall %.1fx, CPU %.1fx, peak RSS %.1fx\n",
-			float64(all[1].wall)/float64(all[0].wall), float64(all[1].cpu)/float64(all[0].cpu), float64(all[1].rssKB)/float64(all[0].rssKB))
-	} else if note == "" {
-		note = "no -peer-cac given: configure-aws-credentials not measured"
+	fmt.Fprintln(w, "\nSSL_CERT_DIR is an empty directory for every program: the host's /etc/ssl/certs is not read.")
+	if len(programs) > federates {
+		peer := all[federates]
+		for j := range federates {
+			fmt.Fprintf(w, "configure-aws-credentials / %s: wall %.1fx, CPU %.1fx, peak RSS %.1fx\n", programs[j].name,
+				float64(peer.wall)/float64(all[j].wall), float64(peer.cpu)/float64(all[j].cpu), float64(peer.rssKB)/float64(all[j].rssKB))
+		}
 	}
-	if note != "" {
-		fmt.Fprintf(w, "\n(%s)\n", note)
+	for _, n := range notes {
+		fmt.Fprintf(w, "(%s)\n", n)
 	}
-	g := all[0]
-	fmt.Fprintf(w, "\ngoals: wall <= %s: %s; CPU <= %s: %s; peak RSS <= %.0f MB: %s; time to first request <= %s: %s\n",
-		ms(startupGoal.wall), verdict(g.wall <= startupGoal.wall), ms(startupGoal.cpu), verdict(g.cpu <= startupGoal.cpu),
-		startupGoal.rssMB, verdict(float64(g.rssKB)/1024 <= startupGoal.rssMB),
-		ms(startupGoal.firstRequest), verdict(g.firstRequest > 0 && g.firstRequest <= startupGoal.firstRequest))
+	for j := range federates {
+		g := all[j]
+		fmt.Fprintf(w, "\ngoals, %s: wall <= %s: %s; CPU <= %s: %s; peak RSS <= %.0f MB: %s; time to first request <= %s: %s\n", programs[j].name,
+			ms(startupGoal.wall), verdict(g.wall <= startupGoal.wall), ms(startupGoal.cpu), verdict(g.cpu <= startupGoal.cpu),
+			startupGoal.rssMB, verdict(float64(g.rssKB)/1024 <= startupGoal.rssMB),
+			ms(startupGoal.firstRequest), verdict(g.firstRequest > 0 && g.firstRequest <= startupGoal.firstRequest))
+	}
+	return nil
+}
+
+// requestCount is how many token and STS requests the servers saw.
+type requestCount struct{ tokens, sts int }
+
+func (e *env) requestCount() requestCount {
+	return requestCount{tokens: len(e.tokens.Requests()), sts: e.sts.Requests()}
+}
+
+func (n requestCount) minus(m requestCount) requestCount {
+	return requestCount{n.tokens - m.tokens, n.sts - m.sts}
+}
+
+// check refuses a run that did not get its credentials the plain way: one
+// token, at least one STS request, and as many as the program's earlier
+// runs made. A run that retried (a refused request, a missing variable)
+// would time the retries, not the program.
+func (n requestCount) check(earlier []requestCount) error {
+	switch {
+	case n.tokens != 1 || n.sts < 1:
+		return fmt.Errorf("made %d token and %d STS requests, want 1 and at least 1", n.tokens, n.sts)
+	case len(earlier) > 0 && n != earlier[0]:
+		return fmt.Errorf("made %d token and %d STS requests, where its first run made %d and %d: it retried", n.tokens, n.sts, earlier[0].tokens, earlier[0].sts)
+	}
 	return nil
 }
 
