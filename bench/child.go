@@ -8,19 +8,23 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/federate-action/federate/internal/testbed"
 )
 
 // childRun is one process run from the parent's side: its wall time from
-// just before fork to exit, its CPU time (user + system) and its peak RSS
-// from the kernel's rusage, so no wrapper such as /usr/bin/time sits
-// between the parent and the child being timed.
+// just before fork to exit and its CPU time (user + system) from the
+// kernel's rusage, so no wrapper such as /usr/bin/time sits between the
+// parent and the child being timed.
 type childRun struct {
-	start  time.Time // just before cmd.Start
-	wall   time.Duration
-	cpu    time.Duration
+	start time.Time // just before cmd.Start
+	wall  time.Duration
+	cpu   time.Duration
+	// rssKB is rusage's peak RSS, which on Linux is at least the bench's
+	// own peak, not the child's: see peakRSSRun for the child's.
 	rssKB  int64
 	stdout string // workflow commands: masks, errors, the peers' retry notices
 	stderr string // where inittrace, perf and valgrind write
@@ -70,6 +74,40 @@ func runChild(ctx context.Context, dir string, argv []string, inputs, env map[st
 	r := childRun{start: start, wall: wall, cpu: st.UserTime() + st.SystemTime(), stdout: stdout.String(), stderr: stderr.String()}
 	r.rssKB = peakRSSKB(st)
 	return r, nil
+}
+
+// peakRSSRun runs argv once more, under /usr/bin/time, for its peak RSS
+// alone. The rusage a parent gets for its own child will not do: Go
+// starts a child with clone(CLONE_VM|CLONE_VFORK), so until exec the
+// child runs in the bench's memory, and exec records that memory's peak
+// RSS into the child's. A child smaller than the bench would report the
+// bench's size. /usr/bin/time is small and forks its child the ordinary
+// way, so what it reports is the child's own. The run's wall and CPU
+// include /usr/bin/time's: they are not used.
+func peakRSSRun(ctx context.Context, dir string, argv []string, inputs, env map[string]string) (int64, error) {
+	f, err := os.CreateTemp(dir, "rss-*.txt")
+	if err != nil {
+		return 0, err
+	}
+	report := f.Name()
+	defer os.Remove(report)
+	if err := f.Close(); err != nil {
+		return 0, err
+	}
+	// /usr/bin/time passes the environment through untouched; a shell
+	// would drop the INPUT_* names, since they hold hyphens.
+	if _, err := runChild(ctx, dir, append([]string{"/usr/bin/time", "-f", "%M", "-o", report}, argv...), inputs, env); err != nil {
+		return 0, err
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		return 0, err
+	}
+	kb, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("/usr/bin/time -f %%M wrote %q: %w", b, err)
+	}
+	return kb, nil
 }
 
 // Identity of the simulated run: the same as the test token service's

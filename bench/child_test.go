@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"os"
+	"runtime"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -45,4 +48,23 @@ func TestRunChild_env_overrides_the_runners_variables(t *testing.T) {
 	env := map[string]string{"GITHUB_SHA": "0123456789abcdef0123456789abcdef01234567"}
 	_, err := runChild(context.Background(), t.TempDir(), []string{"/bin/sh", "-c", `test "$GITHUB_SHA" = 0123456789abcdef0123456789abcdef01234567`}, nil, env)
 	require.NoError(t, err)
+}
+
+// TestPeakRSSRun_reports_the_childs_size_not_the_benchs holds 64 MB in
+// the test process while a tiny child runs: the child's peak must not
+// come out anywhere near that.
+func TestPeakRSSRun_reports_the_childs_size_not_the_benchs(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/usr/bin/time"); err != nil {
+		t.Skip("no /usr/bin/time")
+	}
+	held := make([]byte, 64<<20)
+	for i := range held {
+		held[i] = 1
+	}
+	kb, err := peakRSSRun(context.Background(), t.TempDir(), []string{"/bin/true"}, nil, nil)
+	require.NoError(t, err)
+	runtime.KeepAlive(held)
+	assert.Positive(t, kb)
+	assert.Less(t, kb, int64(16<<10), "peak RSS of /bin/true, in KB")
 }

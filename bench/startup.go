@@ -30,8 +30,9 @@ type costs struct {
 }
 
 // startupRows times the AWS-only flow (token + STS on loopback) from the
-// parent: wall, CPU, peak RSS and the time from just before fork to the
-// token request's first byte. federate runs twice per round: trusting the
+// parent: wall, CPU and the time from just before fork to the token
+// request's first byte; then runs it once more under /usr/bin/time for
+// its peak RSS (peakRSSRun says why). federate runs twice per round: trusting the
 // token service's CA alone, and trusting a full CA bundle plus that CA in
 // one file, the trust store the image gives it (parsed once per run).
 // Neither reads the host's certificate directory. With peerCAC
@@ -84,6 +85,13 @@ func (e *env) startupRows(ctx context.Context, w io.Writer, runs int, peerCAC st
 			if err := n.check(requests[j]); err != nil {
 				return fmt.Errorf("%s run %d: %w\n%s%s", p.name, i, err, r.stdout, r.stderr)
 			}
+			before = e.requestCount()
+			if r.rssKB, err = peakRSSRun(ctx, e.dir, p.argv, p.inputs, p.env); err != nil {
+				return fmt.Errorf("%s run %d, under /usr/bin/time: %w", p.name, i, err)
+			}
+			if err := e.requestCount().minus(before).check(requests[j]); err != nil {
+				return fmt.Errorf("%s run %d, under /usr/bin/time: %w", p.name, i, err)
+			}
 			runsOf[j], requests[j] = append(runsOf[j], r), append(requests[j], n)
 			if t, ok := fb.firstSince(r.start); ok {
 				first[j] = append(first[j], t.Sub(r.start))
@@ -91,7 +99,7 @@ func (e *env) startupRows(ctx context.Context, w io.Writer, runs int, peerCAC st
 		}
 	}
 	fmt.Fprintf(w, "AWS only (token + STS on loopback moto), from the parent, medians of %d runs, programs alternating run by run\n\n", runs)
-	fmt.Fprintln(w, "| program | wall | CPU (user + sys) | peak RSS | time to first request | requests: token / STS |")
+	fmt.Fprintln(w, "| program | wall | CPU (user + sys) | peak RSS (own runs, under /usr/bin/time) | time to first request | requests: token / STS |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|")
 	var all []costs
 	for j, p := range programs {
