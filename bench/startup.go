@@ -32,10 +32,10 @@ type costs struct {
 // startupRows times the AWS-only flow (token + STS on loopback) from the
 // parent: wall, CPU and the time from just before fork to the token
 // request's first byte; then runs it once more under /usr/bin/time for
-// its peak RSS (peakRSSRun says why). federate runs twice per round: trusting the
-// token service's CA alone, and trusting a full CA bundle plus that CA in
-// one file, the trust store the image gives it (parsed once per run).
-// Neither reads the host's certificate directory. With peerCAC
+// its peak RSS (peakRSSRun says why). federate runs twice per round:
+// trusting the token service's CA alone, and trusting a full CA bundle
+// plus that CA in one file, the trust store the image gives it (parsed
+// once per run). Neither reads the host's certificate directory. With peerCAC
 // (configure-aws-credentials' dist/index.js) it runs that under node too.
 // The programs take turns run by run, so a change in the machine's load
 // hits all alike.
