@@ -135,3 +135,22 @@ func TestReadAll_PathsOfOneDirectoryShareOneMountLookup(t *testing.T) {
 		})
 	}
 }
+
+// A lookup that fails is no answer for the directory's other paths: each
+// asks on its own and reports its own failure, as when nothing was shared.
+func TestReadAll_AFailedSharedLookupFailsEachPathOnItsOwn(t *testing.T) {
+	t.Parallel()
+	fake := &fakeKV{lookupStatus: http.StatusInternalServerError}
+	server := httptest.NewServer(fake)
+	defer server.Close()
+	c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 1}})
+	require.NoError(t, err)
+	paths := []string{"secret/data/ci/a", "secret/data/ci/b", "secret/data/ci/c"}
+	got, err := c.ReadAll(context.Background(), paths, 64)
+	require.Error(t, err)
+	assert.Empty(t, got)
+	assert.Len(t, fake.lookups, len(paths))
+	for _, p := range paths {
+		assert.Contains(t, err.Error(), "reading "+p+" (sys/internal/ui/mounts/"+p+")")
+	}
+}
