@@ -11,7 +11,7 @@ func TestCountRoundTrips(t *testing.T) {
 	t.Parallel()
 	at := func(arrived, answered int) span {
 		t0 := time.Unix(0, 0)
-		return span{t0.Add(time.Duration(arrived) * time.Millisecond), t0.Add(time.Duration(answered) * time.Millisecond)}
+		return span{arrived: t0.Add(time.Duration(arrived) * time.Millisecond), answered: t0.Add(time.Duration(answered) * time.Millisecond)}
 	}
 	tests := []struct {
 		name  string

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,38 +22,77 @@ const vaultRTSlack = 20 * time.Millisecond
 // Vault requests and round trips of each run, and checks the goal: at
 // most 3 round trips + 20 ms for 1 to 20 paths, and 20 paths at most one
 // round trip slower than 1. With peerVA (vault-action's dist/index.js) it
-// runs that under node too, alternating run by run.
+// runs that under node too, alternating run by run. It then prints where
+// each run's time goes (printTimeline). FEDERATE_BENCH_BINS, a
+// comma-separated list of federate binaries, times each of them instead
+// of the one built, alternating run by run: an A/B comparison under the
+// same load.
 func (e *env) vaultRTRows(ctx context.Context, w io.Writer, runs int, latency time.Duration, peerVA string) error {
-	rec, err := newRoundTrips(e.slow.URL)
+	roundTrip := 2 * latency
+	// The recorder plays the network itself, straight in front of Vault,
+	// so it sees when Vault got each request and when it answered.
+	rec, err := newDelayedRoundTrips(e.vault.URL, roundTrip)
 	if err != nil {
 		return err
 	}
 	defer rec.Close()
+	fb, stepEnv, err := e.firstBytesTokens()
+	if err != nil {
+		return err
+	}
+	defer fb.Close()
+	// No CA directory to parse: the host's /etc/ssl/certs is not the
+	// action's cost (the token service's CA comes in SSL_CERT_FILE).
+	noCerts, err := os.MkdirTemp(e.dir, "no-certs-*")
+	if err != nil {
+		return err
+	}
+	if _, set := stepEnv["SSL_CERT_DIR"]; !set {
+		stepEnv["SSL_CERT_DIR"] = noCerts
+	}
+	vaultCPU, haveCPU := findServerCPU(filepath.Join(e.dir, "vault"))
+	bins := []string{e.bin}
+	if list := os.Getenv("FEDERATE_BENCH_BINS"); list != "" {
+		bins = strings.Split(list, ",")
+	}
 	node, nodeErr := "", error(nil)
 	if peerVA != "" {
 		node, nodeErr = nodePath()
 	}
-	roundTrip := 2 * latency
 	fmt.Fprintf(w, "Vault behind %s each way (%s a round trip), from the parent, medians of %d runs\n\n", latency, roundTrip, runs)
 	fmt.Fprintln(w, "| flow | wall | CPU | peak RSS | Vault requests | Vault round trips | peer wall | ratio |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
-	walls := map[int]time.Duration{}
+	walls := map[string]map[int]time.Duration{}
+	timelines := map[string]map[int][]vaultRun{}
+	for _, b := range bins {
+		walls[b], timelines[b] = map[int]time.Duration{}, map[int][]vaultRun{}
+	}
 	var failed []string
 	for _, n := range vaultRTPaths {
 		in := e.vaultInputs(n)
 		in["vault-url"] = rec.URL
-		var ours, theirs []childRun
-		var requests, trips []int
+		ours := map[string][]childRun{}
+		var theirs []childRun
+		requests, trips := map[string][]int{}, map[string][]int{}
 		rec.take()
 		for i := range runs {
-			r, err := runChild(ctx, e.dir, []string{e.bin}, in, e.stepEnv)
-			if err != nil {
-				return fmt.Errorf("vault flow, %d path(s), run %d: %w", n, i, err)
+			for _, b := range bins {
+				cpuBefore := vaultCPU.used()
+				r, err := runChild(ctx, e.dir, []string{b}, in, stepEnv)
+				if err != nil {
+					return fmt.Errorf("vault flow, %d path(s), run %d: %w", n, i, err)
+				}
+				spans := rec.take()
+				v := vaultRun{run: r, spans: spans}
+				if haveCPU {
+					v.vaultCPU = vaultCPU.used() - cpuBefore
+				}
+				v.token, _ = fb.firstSince(r.start)
+				timelines[b][n] = append(timelines[b][n], v)
+				ours[b], requests[b], trips[b] = append(ours[b], r), append(requests[b], len(spans)), append(trips[b], countRoundTrips(spans))
 			}
-			spans := rec.take()
-			ours, requests, trips = append(ours, r), append(requests, len(spans)), append(trips, countRoundTrips(spans))
 			if node != "" {
-				p, err := runChild(ctx, e.dir, []string{node, peerVA}, vaultActionInputs(rec.URL, e.tokens.Owner(), n), nodeEnv(e.stepEnv, nil))
+				p, err := runChild(ctx, e.dir, []string{node, peerVA}, vaultActionInputs(rec.URL, e.tokens.Owner(), n), nodeEnv(stepEnv, nil))
 				if err != nil {
 					return fmt.Errorf("vault-action, %d path(s), run %d: %w", n, i, err)
 				}
@@ -59,22 +100,30 @@ func (e *env) vaultRTRows(ctx context.Context, w io.Writer, runs int, latency ti
 				theirs = append(theirs, p)
 			}
 		}
-		c := medians(ours, nil)
-		walls[n] = c.wall
-		peer, ratio := "", ""
-		if len(theirs) > 0 {
-			pc := medians(theirs, nil)
-			peer, ratio = ms(pc.wall), fmt.Sprintf("%.1fx", float64(pc.wall)/float64(c.wall))
-		}
-		fmt.Fprintf(w, "| Vault, %d path(s) | %s | %s | %.1f MB | %d | %d | %s | %s |\n", n, ms(c.wall), ms(c.cpu),
-			float64(c.rssKB)/1024, median(requests), median(trips), peer, ratio)
-		if limit := 3*roundTrip + vaultRTSlack; c.wall > limit {
-			failed = append(failed, fmt.Sprintf("%d path(s) took %s, over 3 round trips + %s = %s", n, ms(c.wall), vaultRTSlack, ms(limit)))
+		for _, b := range bins {
+			c := medians(ours[b], nil)
+			walls[b][n] = c.wall
+			peer, ratio := "", ""
+			if len(theirs) > 0 {
+				pc := medians(theirs, nil)
+				peer, ratio = ms(pc.wall), fmt.Sprintf("%.1fx", float64(pc.wall)/float64(c.wall))
+			}
+			name := fmt.Sprintf("Vault, %d path(s)", n)
+			if len(bins) > 1 {
+				name += ", " + b
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %.1f MB | %d | %d | %s | %s |\n", name, ms(c.wall), ms(c.cpu),
+				float64(c.rssKB)/1024, median(requests[b]), median(trips[b]), peer, ratio)
+			if limit := 3*roundTrip + vaultRTSlack; c.wall > limit {
+				failed = append(failed, fmt.Sprintf("%s%d path(s) took %s, over 3 round trips + %s = %s", binLabel(bins, b), n, ms(c.wall), vaultRTSlack, ms(limit)))
+			}
 		}
 	}
 	first, last := vaultRTPaths[0], vaultRTPaths[len(vaultRTPaths)-1]
-	if d := walls[last] - walls[first]; d > roundTrip {
-		failed = append(failed, fmt.Sprintf("%d paths took %s more than %d, over one round trip (%s)", last, ms(d), first, ms(roundTrip)))
+	for _, b := range bins {
+		if d := walls[b][last] - walls[b][first]; d > roundTrip {
+			failed = append(failed, fmt.Sprintf("%s%d paths took %s more than %d, over one round trip (%s)", binLabel(bins, b), last, ms(d), first, ms(roundTrip)))
+		}
 	}
 	switch {
 	case peerVA == "":
@@ -87,7 +136,21 @@ func (e *env) vaultRTRows(ctx context.Context, w io.Writer, runs int, latency ti
 	} else {
 		fmt.Fprintf(w, "\ngoal NOT met: %s\n", strings.Join(failed, "; "))
 	}
+	for _, b := range bins {
+		if len(bins) > 1 {
+			fmt.Fprintf(w, "\n%s:\n", b)
+		}
+		printTimeline(w, vaultRTPaths, timelines[b])
+	}
 	return nil
+}
+
+// binLabel names b in a goal line when several binaries are compared.
+func binLabel(bins []string, b string) string {
+	if len(bins) == 1 {
+		return ""
+	}
+	return b + ": "
 }
 
 // vaultActionInputs are vault-action's inputs for the same n paths, the

@@ -32,13 +32,14 @@ func (c *Client) ReadAll(ctx context.Context, paths []string, workers int) (map[
 	var errs []error
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, max(workers, 1))
+	mounts := newMountLookups(c)
 	for _, p := range paths {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			s, err := c.read(ctx, p)
+			s, err := c.read(ctx, p, mounts)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -59,8 +60,9 @@ func (c *Client) ReadAll(ctx context.Context, paths []string, workers int) (map[
 // the same time, so in the common cases (KV v2 written as mount/data/...,
 // KV v1, other engines) reading costs one round trip; only a KV v2 path
 // written without data/ costs a second (the first read, of a path KV v2
-// does not serve, is thrown away).
-func (c *Client) read(ctx context.Context, path string) (Secret, error) {
+// does not serve, is thrown away). The paths of one directory share the
+// lookup (mounts).
+func (c *Client) read(ctx context.Context, path string, mounts *mountLookups) (Secret, error) {
 	raw, query, _ := strings.Cut(strings.TrimPrefix(path, "/"), "?")
 	params, _ := url.ParseQuery(query)
 
@@ -75,7 +77,7 @@ func (c *Client) read(ctx context.Context, path string) (Secret, error) {
 		s, err := c.get(litCtx, raw, params)
 		literal <- answer{s, err}
 	}()
-	m, err := c.mountOf(ctx, raw)
+	m, err := mounts.mountOf(ctx, raw)
 	if err != nil {
 		return Secret{}, &ReadError{Path: path, APIPath: "sys/internal/ui/mounts/" + raw, Status: statusOf(err), Reason: reasons(err), Err: err}
 	}
