@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"sync"
 	"time"
 
@@ -191,8 +190,23 @@ func Compute(ctx context.Context, d Deps) (res *Result, err error) {
 	}, nil
 }
 
-// accountID finds account ids in the inputs that name them.
-var accountID = regexp.MustCompile(`[0-9]{12}`)
+// accountIDs finds the account ids in s as the expression [0-9]{12} would
+// (FindAllString): each run of digits gives its consecutive 12-digit
+// pieces from its start. By hand, as this runs before the first request.
+func accountIDs(s string) []string {
+	var ids []string
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && '0' <= s[j] && s[j] <= '9' {
+			j++
+		}
+		for ; j-i >= 12; i += 12 {
+			ids = append(ids, s[i:i+12])
+		}
+		i = j + 1
+	}
+	return ids
+}
 
 // maskAccountsEarly masks the account ids of the inputs when
 // mask-aws-account-id asks for it, before validation: an input error
@@ -202,7 +216,7 @@ func maskAccountsEarly(in *inputs.Reader, out *runner.Runner) {
 		return
 	}
 	for _, name := range []string{"role-to-assume", "aws-account-id", "allowed-account-ids", "aws-profiles"} {
-		for _, id := range accountID.FindAllString(in.String(name), -1) {
+		for _, id := range accountIDs(in.String(name)) {
 			out.Mask(secret.New(id))
 		}
 	}

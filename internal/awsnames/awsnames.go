@@ -4,19 +4,13 @@
 // step's inputs and the aws-profiles lines.
 package awsnames
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
-// Shapes from the STS and IAM API models. The names with a length limit
-// are checked by hand (see charset.go): a counted repetition such as
-// {2,64} compiles into a program of that many steps, and compiling those
-// at start-up cost more than the rest of the package's work put together.
-var (
-	regionPattern  = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
-	roleARNPattern = regexp.MustCompile(`^arn:(aws[a-z-]*):iam::([0-9]{12}):role/(.+)$`)
-)
+// Shapes from the STS and IAM API models, checked by hand (see charset.go)
+// rather than with regular expressions: every run checks them before its
+// first request, and compiling the expressions at start-up, then running
+// the backtracking matcher, cost more than the rest of the package's work
+// put together.
 
 // Limits STS applies to a role session's duration, in seconds.
 const (
@@ -37,8 +31,25 @@ const (
 	ProfileNameHint = "use 1 to 64 characters from letters, digits and _.+@-, starting with a letter or digit"
 )
 
-// ValidRegion reports whether s is shaped like a region code.
-func ValidRegion(s string) bool { return regionPattern.MatchString(s) }
+// ValidRegion reports whether s is shaped like a region code:
+// ^[a-z]{2,4}(-[a-z]+)+-[0-9]+$, i.e. at least three '-'-separated parts,
+// the first of 2 to 4 letters, the last of digits, the others of letters.
+func ValidRegion(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 {
+		return false
+	}
+	first, middle, last := parts[0], parts[1:len(parts)-1], parts[len(parts)-1]
+	if len(first) < 2 || len(first) > 4 || !allIn(first, isLower) || last == "" || !allIn(last, isDigit) {
+		return false
+	}
+	for _, p := range middle {
+		if p == "" || !allIn(p, isLower) {
+			return false
+		}
+	}
+	return true
+}
 
 // ValidAccount reports whether s is a 12-digit account id.
 func ValidAccount(s string) bool { return len(s) == 12 && allIn(s, isDigit) }
@@ -70,13 +81,32 @@ type RoleARN struct {
 	Partition, Account, Name string
 }
 
-// ParseRoleARN parses arn:PARTITION:iam::ACCOUNT:role/NAME.
+// ParseRoleARN parses arn:PARTITION:iam::ACCOUNT:role/NAME, the shape
+// ^arn:(aws[a-z-]*):iam::([0-9]{12}):role/(.+)$ whose NAME is a role name
+// with its path (ValidRoleName), at most 2048 bytes in all.
 func ParseRoleARN(s string) (RoleARN, bool) {
-	m := roleARNPattern.FindStringSubmatch(s)
-	if m == nil || len(s) > 2048 || !validRolePath(m[3]) {
+	if len(s) > 2048 {
 		return RoleARN{}, false
 	}
-	return RoleARN{Partition: m[1], Account: m[2], Name: m[3]}, true
+	rest, ok := strings.CutPrefix(s, "arn:")
+	if !ok {
+		return RoleARN{}, false
+	}
+	// The partition holds no ':', so the first one ends it.
+	partition, rest, ok := strings.Cut(rest, ":")
+	if !ok || !strings.HasPrefix(partition, "aws") || !allIn(partition[len("aws"):], isPartitionChar) {
+		return RoleARN{}, false
+	}
+	rest, ok = strings.CutPrefix(rest, "iam::")
+	if !ok || len(rest) < 12 || !ValidAccount(rest[:12]) {
+		return RoleARN{}, false
+	}
+	account := rest[:12]
+	name, ok := strings.CutPrefix(rest[12:], ":role/")
+	if !ok || !validRolePath(name) {
+		return RoleARN{}, false
+	}
+	return RoleARN{Partition: partition, Account: account, Name: name}, true
 }
 
 // IsARN reports whether a role is given as an ARN rather than a bare name.

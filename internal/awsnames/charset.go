@@ -32,6 +32,11 @@ func allIn(s string, ok func(byte) bool) bool {
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
+func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
+
+// isPartitionChar is [a-z-], what follows "aws" in a partition name.
+func isPartitionChar(c byte) bool { return isLower(c) || c == '-' }
+
 func isAlnum(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // isNameChar is [\w+=,.@-], role and session names' characters.

@@ -46,3 +46,52 @@ func TestHandWrittenChecks_match_the_API_model_patterns(t *testing.T) {
 		}
 	}
 }
+
+// TestRegionAndRoleARN_match_the_expressions_they_replace holds ValidRegion
+// and ParseRoleARN to the regular expressions they replace, on edge cases
+// and on random mutations of valid values.
+func TestRegionAndRoleARN_match_the_expressions_they_replace(t *testing.T) {
+	t.Parallel()
+	region := regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]+$`)
+	roleARN := regexp.MustCompile(`^arn:(aws[a-z-]*):iam::([0-9]{12}):role/(.+)$`)
+	parseARN := func(s string) (RoleARN, bool) {
+		m := roleARN.FindStringSubmatch(s)
+		if m == nil || len(s) > 2048 || !validRolePath(m[3]) {
+			return RoleARN{}, false
+		}
+		return RoleARN{Partition: m[1], Account: m[2], Name: m[3]}, true
+	}
+	cases := []string{"", "us-east-1", "us-gov-west-1", "cn-north-1", "us-isob-east-1", "eusc-de-east-1", "u-east-1",
+		"usxyz-east-1", "us-1", "us--1", "us-east-", "-us-east-1", "us-east-1-", "us-East-1", "us-east-1\n", "us-east-1a",
+		"arn:aws:iam::123456789012:role/r", "arn:aws-cn:iam::123456789012:role/path/to/r", "arn:aws-us-gov:iam::123456789012:role/r",
+		"arn:aws:iam::12345678901:role/r", "arn:aws:iam::1234567890123:role/r", "arn:aws:iam::123456789012:role/",
+		"arn:aws:iam::123456789012:role/r\n", "arn:aws:iam::123456789012:role/a//b", "arn:aws:iam::123456789012:user/r",
+		"arn:aw:iam::123456789012:role/r", "arn:awsX:iam::123456789012:role/r", "arn:aws::iam::123456789012:role/r",
+		"arn:aws:iam::123456789012:role/r:x", "arn:aws:iam::123456789012:role/" + strings.Repeat("a", 64),
+		"arn:aws:iam::123456789012:role/" + strings.Repeat("a", 65), "arn:aws:iam::123456789012:role/" + strings.Repeat("p/", 1100) + "r",
+		"arn:aws:iam::123456789012:role/é", "xarn:aws:iam::123456789012:role/r"}
+	pieces := []string{"arn:", "aws", "-cn", "-", ":", "iam::", "123456789012", "1", "a", "A", ":role/", "/", "path/", "r", "é", "\n", " ", "us", "east", "0"}
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		if r.IntN(2) == 0 {
+			b.WriteString("arn:aws:iam::123456789012:role/")
+		}
+		for range r.IntN(8) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		if r.IntN(3) == 0 && len(s) > 0 {
+			i := r.IntN(len(s))
+			s = s[:i] + s[i+1:]
+		}
+		cases = append(cases, s)
+	}
+	for _, s := range cases {
+		assert.Equal(t, region.MatchString(s), ValidRegion(s), "region %q", s)
+		wantARN, wantOK := parseARN(s)
+		gotARN, gotOK := ParseRoleARN(s)
+		assert.Equal(t, wantOK, gotOK, "role ARN %q", s)
+		assert.Equal(t, wantARN, gotARN, "role ARN %q", s)
+	}
+}

@@ -1,25 +1,43 @@
 package export
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 )
 
-// Names later steps can use: an env var name a shell can expand, and an
-// output name an expression can reference (outputs may hold '-', as
-// aws-account-id does). Plain ASCII: the runner and shells agree on no more.
-var (
-	envName    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	outputName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
-)
+// Names later steps can use: an env var name a shell can expand
+// (^[A-Za-z_][A-Za-z0-9_]*$), and an output name an expression can
+// reference (^[A-Za-z_][A-Za-z0-9_-]*$: outputs may hold '-', as
+// aws-account-id does). Plain ASCII: the runner and shells agree on no
+// more. Checked by hand, not with regular expressions: every export's
+// names are checked, and the expressions cost a compilation at start-up
+// and a backtracking match per name.
 
 // ValidEnvName reports whether name has the form of an env var name. The
 // runner may still refuse it: CheckEnvName applies both rules.
-func ValidEnvName(name string) bool { return envName.MatchString(name) }
+func ValidEnvName(name string) bool { return validName(name, false) }
 
 // ValidOutputName reports whether name can be set as a step output.
-func ValidOutputName(name string) bool { return outputName.MatchString(name) }
+func ValidOutputName(name string) bool { return validName(name, true) }
+
+// validName reports whether name is a letter or '_' followed by letters,
+// digits, '_' and, if dash, '-', all ASCII.
+func validName(name string, dash bool) bool {
+	if name == "" || isDigit(name[0]) || name[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(isLetter(c) || isDigit(c) || c == '_' || dash && c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // refusedEnv lists the names the runner drops from GITHUB_ENV
 // (SetEnvFileCommand's _setEnvBlockList). It drops them with an annotation

@@ -3,7 +3,6 @@ package plan
 import (
 	"fmt"
 	"path"
-	"regexp"
 
 	"github.com/federate-action/federate/internal/inputs"
 )
@@ -65,7 +64,19 @@ func buildFiles(r *inputs.Reader, p *Plan) error {
 	return nil
 }
 
-var filesSuffix = regexp.MustCompile(`^[0-9a-f]{8}$`)
+// validFilesSuffix reports whether s is 8 lowercase hex digits
+// (^[0-9a-f]{8}$).
+func validFilesSuffix(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
 
 // SetFilesDir names the step's own directory in TempDir and HostTempDir:
 // federate-SUFFIX, SUFFIX being 8 random hex digits the caller drew. It
@@ -74,7 +85,7 @@ func (f *FilesPlan) SetFilesDir(suffix string) error {
 	if !f.Needed() {
 		return fmt.Errorf("the plan writes no files")
 	}
-	if !filesSuffix.MatchString(suffix) {
+	if !validFilesSuffix(suffix) {
 		return fmt.Errorf("files directory suffix %q is not 8 lowercase hex digits", suffix)
 	}
 	f.FilesDir = path.Join(f.TempDir, "federate-"+suffix)

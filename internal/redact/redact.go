@@ -5,7 +5,6 @@ package redact
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 )
 
@@ -27,8 +26,22 @@ func URL(u *url.URL) string {
 	return c.String()
 }
 
-// schemePattern is a URL scheme (RFC 3986): what may stay in sight.
-var schemePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
+// isScheme reports whether s is a URL scheme (RFC 3986,
+// ^[A-Za-z][A-Za-z0-9+.-]*$): what may stay in sight.
+func isScheme(s string) bool {
+	if s == "" || !isLetter(s[0]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isLetter(c) || '0' <= c && c <= '9' || c == '+' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
 // RawURL shows a value that is not a URL the parser understood, such as
 // "user:password@host" with no scheme (which parses as the scheme
@@ -39,7 +52,7 @@ func RawURL(raw string) string {
 	shown := raw
 	if i := strings.LastIndex(shown, "@"); i >= 0 {
 		prefix := ""
-		if scheme, _, ok := strings.Cut(shown[:i], "://"); ok && schemePattern.MatchString(scheme) {
+		if scheme, _, ok := strings.Cut(shown[:i], "://"); ok && isScheme(scheme) {
 			prefix = scheme + "://"
 		}
 		shown = prefix + Marker + "@" + shown[i+1:]
