@@ -20,11 +20,18 @@ ARG TARGETOS
 ARG TARGETARCH
 ARG VERSION=dev
 # Cross-compiled on the build platform: the arm64 image needs no emulation.
+# The CA bundle goes where Go's crypto/x509 reads it exactly once: Go reads
+# the first bundle file it finds (SSL_CERT_FILE, else a list that starts
+# with /etc/ssl/certs/ca-certificates.crt), then every file of
+# /etc/ssl/certs (SSL_CERT_DIR). Under the usual name the bundle would be
+# both and be parsed twice on every run. In the directory only, a job's
+# SSL_CERT_FILE (often a runner path the image does not have) adds to the
+# public roots instead of replacing them.
 RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} \
     go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/federate . \
  && ln -s federate /out/federate-post \
  && mkdir -p /out/etc/ssl/certs \
- && cp /etc/ssl/certs/ca-certificates.crt /out/etc/ssl/certs/ca-certificates.crt
+ && cp /etc/ssl/certs/ca-certificates.crt /out/etc/ssl/certs/public-roots.pem
 
 FROM ${RUNTIME_IMAGE}
 ARG VERSION=dev

@@ -10,7 +10,8 @@
 #   is a loud failure, never a skip.
 # - Debian packages: buildah, podman and runc build and run the action's
 #   image the way the runner does; busybox-static stands in for the builder
-#   image's shell; shellcheck lints our scripts (and, through actionlint,
+#   image's shell; strace shows which CA files the binary opens in the
+#   image; shellcheck lints our scripts (and, through actionlint,
 #   every workflow run: step); slapd and ldap-utils are the real LDAP server
 #   Vault's ldap login is tested against.
 # - Vault: built once from the Go module proxy (tools/vault/build.sh; 10-20
@@ -28,7 +29,7 @@ fi
 echo "moto_server: $(command -v moto_server)" >&2
 
 federate_missing=()
-for federate_tool in buildah:buildah podman:podman runc:runc busybox:busybox-static shellcheck:shellcheck slapd:slapd ldapsearch:ldap-utils; do
+for federate_tool in buildah:buildah podman:podman runc:runc busybox:busybox-static strace:strace shellcheck:shellcheck slapd:slapd ldapsearch:ldap-utils; do
 	PATH="$PATH:/usr/sbin" command -v "${federate_tool%%:*}" >/dev/null || federate_missing+=("${federate_tool##*:}")
 done
 if [ ${#federate_missing[@]} -gt 0 ]; then

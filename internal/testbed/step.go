@@ -33,6 +33,11 @@ type Step struct {
 	Image      string
 	Podman     *Podman
 	Entrypoint string
+
+	// Under, if set, runs the whole step command (podman run, or Binary)
+	// under this command line, e.g. strace -f -o FILE: a test watches what
+	// the step does without changing the image or the binary.
+	Under []string
 }
 
 // Result is what the step did, as the runner would see it.
@@ -78,6 +83,12 @@ func (s Step) Run(ctx context.Context) (Result, error) {
 	} else {
 		cmd = exec.CommandContext(ctx, s.Binary, s.Args...)
 		cmd.Env = s.environ(l)
+	}
+	if len(s.Under) > 0 {
+		watched := cmd
+		args := append(append([]string{}, s.Under[1:]...), watched.Path)
+		cmd = exec.CommandContext(ctx, s.Under[0], append(args, watched.Args[1:]...)...)
+		cmd.Env = watched.Env
 	}
 	cmd.Dir = l.workspace
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

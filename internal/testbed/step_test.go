@@ -258,3 +258,18 @@ func TestStep_Run_missing_binary(t *testing.T) {
 	_, err = Step{Image: "localhost/federate:test"}.Run(context.Background())
 	require.ErrorContains(t, err, "Podman")
 }
+
+func TestStep_Run_under_a_wrapper(t *testing.T) {
+	t.Parallel()
+	bin := buildFake(t)
+	dir := t.TempDir()
+	res, err := Step{Binary: bin, Dir: dir, Under: []string{"env", "WRAPPED=yes"}}.Run(context.Background())
+	require.NoError(t, err)
+
+	assert.Equal(t, 0, res.ExitCode)
+	vars := stdoutVars(res.Stdout)
+	assert.Equal(t, "yes", vars["WRAPPED"], "the wrapper ran the step")
+	assert.Equal(t, filepath.Join(dir, "workspace"), vars["WORKING_DIR"])
+	assert.Equal(t, minimalPath, vars["PATH"], "the step keeps its own environment")
+	assert.Equal(t, "# Federated\n", res.Summary, "the file commands are read back as without a wrapper")
+}
