@@ -6,6 +6,9 @@ import (
 	"io"
 	"maps"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"time"
 )
 
@@ -60,6 +63,12 @@ func (e *env) startupRows(ctx context.Context, w io.Writer, runs int, peerCAC st
 		programs = append(programs, program{fmt.Sprintf("federate, trusting the image's CA bundle (%d roots)", roots), []string{e.bin}, inputs, env})
 	}
 	federates := len(programs)
+	if floor, err := buildFloor(ctx, e.dir); err != nil {
+		notes = append(notes, fmt.Sprintf("no floor row: %v", err))
+	} else {
+		programs = append(programs, program{"floor: the same two requests in plain Go (trusting the token CA only)", []string{floor}, inputs, tokenEnv})
+	}
+	peerAt := -1
 	switch node, err := nodePath(); {
 	case peerCAC == "":
 		notes = append(notes, "no -peer-cac given: configure-aws-credentials not measured")
@@ -68,6 +77,7 @@ func (e *env) startupRows(ctx context.Context, w io.Writer, runs int, peerCAC st
 	default:
 		// The action's own inputs; the endpoint comes from the SDK's env.
 		peerInputs := map[string]string{"role-to-assume": inputs["role-to-assume"], "aws-region": inputs["aws-region"]}
+		peerAt = len(programs)
 		programs = append(programs, program{"configure-aws-credentials (node: its built-in roots + NODE_EXTRA_CA_CERTS)", []string{node, peerCAC}, peerInputs,
 			nodeEnv(tokenEnv, map[string]string{"AWS_ENDPOINT_URL_STS": e.sts.URL, "AWS_ENDPOINT_URL": e.sts.URL})})
 	}
@@ -109,8 +119,8 @@ func (e *env) startupRows(ctx context.Context, w io.Writer, runs int, peerCAC st
 			requests[j][0].tokens, requests[j][0].sts)
 	}
 	fmt.Fprintln(w, "\nSSL_CERT_DIR is an empty directory for every program: the host's /etc/ssl/certs is not read.")
-	if len(programs) > federates {
-		peer := all[federates]
+	if peerAt >= 0 {
+		peer := all[peerAt]
 		for j := range federates {
 			fmt.Fprintf(w, "configure-aws-credentials / %s: wall %.1fx, CPU %.1fx, peak RSS %.1fx\n", programs[j].name,
 				float64(peer.wall)/float64(all[j].wall), float64(peer.cpu)/float64(all[j].cpu), float64(peer.rssKB)/float64(all[j].rssKB))
@@ -192,4 +202,16 @@ func verdict(ok bool) string {
 		return "met"
 	}
 	return "NOT met"
+}
+
+// buildFloor builds bench/floor, the AWS-only flow's two requests with
+// nothing else: the figures federate cannot go below on this machine.
+func buildFloor(ctx context.Context, dir string) (string, error) {
+	out := filepath.Join(dir, "floor")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "github.com/federate-action/federate/bench/floor")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build bench/floor: %w\n%s", err, b)
+	}
+	return out, nil
 }
