@@ -34,13 +34,14 @@ func main() {
 	peerVA := flag.String("peer-va", "", "vault-action's dist/index.js: time it beside the vault-rt rows, run by node")
 	wrap := flag.String("wrap", "", "with -only trace: also run the AWS flow once under this command, e.g. \"perf stat -e instructions\"")
 	bin := flag.String("bin", "", "time this federate binary instead of building one (an unstripped build gives callgrind its symbols)")
+	before := flag.String("before", "", "with -only startup or vault-rt: also time this older federate binary, run by run in turn with the current one, for a before/after table")
 	flag.Parse()
 	want, err := selectGroups(*only)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	if err := run(context.Background(), *runs, *latency, want, extras{cac: *peerCAC, va: *peerVA, wrap: *wrap, bin: *bin}, os.Stdout); err != nil {
+	if err := run(context.Background(), *runs, *latency, want, extras{cac: *peerCAC, va: *peerVA, wrap: *wrap, bin: *bin, before: *before}, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -50,6 +51,7 @@ func main() {
 type env struct {
 	dir      string
 	bin      string
+	before   string // an older binary to compare with, "" for none
 	moto     *testbed.Moto
 	sts      *testbed.FaultProxy // in front of moto, no fault: counts requests
 	slowSTS  *testbed.FaultProxy // in front of moto: delays every request by a round trip
@@ -63,9 +65,9 @@ type env struct {
 }
 
 // extras are the other actions' dist/index.js files to time beside ours
-// ("" skips one), the command the trace group wraps a run in, and a
-// binary to time instead of a fresh build.
-type extras struct{ cac, va, wrap, bin string }
+// ("" skips one), the command the trace group wraps a run in, a binary
+// to time instead of a fresh build, and an older one to compare with.
+type extras struct{ cac, va, wrap, bin, before string }
 
 func run(ctx context.Context, runs int, latency time.Duration, want map[string]bool, peer extras, w io.Writer) error {
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
@@ -79,6 +81,7 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 	if peer.bin != "" {
 		e.bin = peer.bin
 	}
+	e.before = peer.before
 	// Both ways' latency at once, before the request is passed on: the
 	// client waits the same round trip.
 	roundTrip := testbed.Fault{Delay: 2 * latency}

@@ -62,7 +62,13 @@ func (e *env) startupRows(ctx context.Context, w io.Writer, runs int, peerCAC st
 		env["SSL_CERT_FILE"] = bundle
 		programs = append(programs, program{fmt.Sprintf("federate, trusting the image's CA bundle (%d roots)", roots), []string{e.bin}, inputs, env})
 	}
-	federates := len(programs)
+	current := len(programs) // the rows the goals are checked on
+	if e.before != "" {
+		programs = append(programs, program{"before: " + e.before + ", trusting the token CA only", []string{e.before}, inputs, tokenEnv})
+		if bundle, ok := e.oldImageTrust(tokenEnv); ok {
+			programs = append(programs, program{"before: " + e.before + ", the CA bundle as the image laid it out before (read as a file, then again in /etc/ssl/certs)", []string{e.before}, inputs, bundle})
+		}
+	}
 	if floor, err := buildFloor(ctx, e.dir); err != nil {
 		notes = append(notes, fmt.Sprintf("no floor row: %v", err))
 	} else {
@@ -118,10 +124,10 @@ func (e *env) startupRows(ctx context.Context, w io.Writer, runs int, peerCAC st
 		fmt.Fprintf(w, "| %s | %s | %s | %.1f MB | %s | %d / %d |\n", p.name, ms(c.wall), ms(c.cpu), float64(c.rssKB)/1024, ms(c.firstRequest),
 			requests[j][0].tokens, requests[j][0].sts)
 	}
-	fmt.Fprintln(w, "\nSSL_CERT_DIR is an empty directory for every program: the host's /etc/ssl/certs is not read.")
+	fmt.Fprintln(w, "\nSSL_CERT_DIR is an empty directory for every program but the old image's layout: the host's /etc/ssl/certs is not read.")
 	if peerAt >= 0 {
 		peer := all[peerAt]
-		for j := range federates {
+		for j := range current {
 			fmt.Fprintf(w, "configure-aws-credentials / %s: wall %.1fx, CPU %.1fx, peak RSS %.1fx\n", programs[j].name,
 				float64(peer.wall)/float64(all[j].wall), float64(peer.cpu)/float64(all[j].cpu), float64(peer.rssKB)/float64(all[j].rssKB))
 		}
@@ -129,7 +135,7 @@ func (e *env) startupRows(ctx context.Context, w io.Writer, runs int, peerCAC st
 	for _, n := range notes {
 		fmt.Fprintf(w, "(%s)\n", n)
 	}
-	for j := range federates {
+	for j := range current {
 		g := all[j]
 		fmt.Fprintf(w, "\ngoals, %s: wall <= %s: %s; CPU <= %s: %s; peak RSS <= %.0f MB: %s; time to first request <= %s: %s\n", programs[j].name,
 			ms(startupGoal.wall), verdict(g.wall <= startupGoal.wall), ms(startupGoal.cpu), verdict(g.cpu <= startupGoal.cpu),
@@ -214,4 +220,25 @@ func buildFloor(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("go build bench/floor: %w\n%s", err, b)
 	}
 	return out, nil
+}
+
+// oldImageTrust is the trust store of the image before its bundle moved:
+// the bundle read as SSL_CERT_FILE and again as a file of SSL_CERT_DIR,
+// so Go parsed every root twice.
+func (e *env) oldImageTrust(tokenEnv map[string]string) (map[string]string, bool) {
+	bundle, _, err := bundleWithCA(e.dir, tokenEnv["SSL_CERT_FILE"])
+	if err != nil {
+		return nil, false
+	}
+	dir, err := os.MkdirTemp(e.dir, "old-image-certs-*")
+	if err != nil {
+		return nil, false
+	}
+	b, err := os.ReadFile(bundle)
+	if err != nil || os.WriteFile(filepath.Join(dir, "ca-certificates.crt"), b, 0o600) != nil {
+		return nil, false
+	}
+	env := maps.Clone(tokenEnv)
+	env["SSL_CERT_FILE"], env["SSL_CERT_DIR"] = bundle, dir
+	return env, true
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -23,10 +22,9 @@ const vaultRTSlack = 20 * time.Millisecond
 // most 3 round trips + 20 ms for 1 to 20 paths, and 20 paths at most one
 // round trip slower than 1. With peerVA (vault-action's dist/index.js) it
 // runs that under node too, alternating run by run. It then prints where
-// each run's time goes (printTimeline). FEDERATE_BENCH_BINS, a
-// comma-separated list of federate binaries, times each of them instead
-// of the one built, alternating run by run: an A/B comparison under the
-// same load.
+// each run's time goes (printTimeline). With e.before it times that
+// older binary too, alternating run by run: a before/after comparison
+// under the same load.
 func (e *env) vaultRTRows(ctx context.Context, w io.Writer, runs int, latency time.Duration, peerVA string) error {
 	roundTrip := 2 * latency
 	// The recorder plays the network itself, straight in front of Vault,
@@ -41,27 +39,18 @@ func (e *env) vaultRTRows(ctx context.Context, w io.Writer, runs int, latency ti
 		return err
 	}
 	defer fb.Close()
-	// No CA directory to parse: the host's /etc/ssl/certs is not the
-	// action's cost (the token service's CA comes in SSL_CERT_FILE).
-	noCerts, err := os.MkdirTemp(e.dir, "no-certs-*")
-	if err != nil {
-		return err
-	}
-	if _, set := stepEnv["SSL_CERT_DIR"]; !set {
-		stepEnv["SSL_CERT_DIR"] = noCerts
-	}
 	vaultCPU, haveCPU := findServerCPU(filepath.Join(e.dir, "vault"))
 	bins := []string{e.bin}
-	if list := os.Getenv("FEDERATE_BENCH_BINS"); list != "" {
-		bins = strings.Split(list, ",")
+	if e.before != "" {
+		bins = []string{e.before, e.bin}
 	}
 	node, nodeErr := "", error(nil)
 	if peerVA != "" {
 		node, nodeErr = nodePath()
 	}
 	fmt.Fprintf(w, "Vault behind %s each way (%s a round trip), from the parent, medians of %d runs\n\n", latency, roundTrip, runs)
-	fmt.Fprintln(w, "| flow | wall | CPU | peak RSS | Vault requests | Vault round trips | peer wall | ratio |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| flow | wall | CPU | Vault requests | Vault round trips | peer wall | ratio |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	walls := map[string]map[int]time.Duration{}
 	timelines := map[string]map[int][]vaultRun{}
 	for _, b := range bins {
@@ -110,19 +99,19 @@ func (e *env) vaultRTRows(ctx context.Context, w io.Writer, runs int, latency ti
 			}
 			name := fmt.Sprintf("Vault, %d path(s)", n)
 			if len(bins) > 1 {
-				name += ", " + b
+				name += ", " + e.label(b)
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %.1f MB | %d | %d | %s | %s |\n", name, ms(c.wall), ms(c.cpu),
-				float64(c.rssKB)/1024, median(requests[b]), median(trips[b]), peer, ratio)
+			fmt.Fprintf(w, "| %s | %s | %s | %d | %d | %s | %s |\n", name, ms(c.wall), ms(c.cpu),
+				median(requests[b]), median(trips[b]), peer, ratio)
 			if limit := 3*roundTrip + vaultRTSlack; c.wall > limit {
-				failed = append(failed, fmt.Sprintf("%s%d path(s) took %s, over 3 round trips + %s = %s", binLabel(bins, b), n, ms(c.wall), vaultRTSlack, ms(limit)))
+				failed = append(failed, fmt.Sprintf("%s%d path(s) took %s, over 3 round trips + %s = %s", e.binLabel(bins, b), n, ms(c.wall), vaultRTSlack, ms(limit)))
 			}
 		}
 	}
 	first, last := vaultRTPaths[0], vaultRTPaths[len(vaultRTPaths)-1]
 	for _, b := range bins {
 		if d := walls[b][last] - walls[b][first]; d > roundTrip {
-			failed = append(failed, fmt.Sprintf("%s%d paths took %s more than %d, over one round trip (%s)", binLabel(bins, b), last, ms(d), first, ms(roundTrip)))
+			failed = append(failed, fmt.Sprintf("%s%d paths took %s more than %d, over one round trip (%s)", e.binLabel(bins, b), last, ms(d), first, ms(roundTrip)))
 		}
 	}
 	switch {
@@ -138,7 +127,7 @@ func (e *env) vaultRTRows(ctx context.Context, w io.Writer, runs int, latency ti
 	}
 	for _, b := range bins {
 		if len(bins) > 1 {
-			fmt.Fprintf(w, "\n%s:\n", b)
+			fmt.Fprintf(w, "\n%s:\n", e.label(b))
 		}
 		printTimeline(w, vaultRTPaths, timelines[b])
 	}
@@ -146,11 +135,19 @@ func (e *env) vaultRTRows(ctx context.Context, w io.Writer, runs int, latency ti
 }
 
 // binLabel names b in a goal line when several binaries are compared.
-func binLabel(bins []string, b string) string {
+func (e *env) binLabel(bins []string, b string) string {
 	if len(bins) == 1 {
 		return ""
 	}
-	return b + ": "
+	return e.label(b) + ": "
+}
+
+// label names a binary in a before/after comparison.
+func (e *env) label(b string) string {
+	if b == e.before {
+		return "before (" + b + ")"
+	}
+	return "now"
 }
 
 // vaultActionInputs are vault-action's inputs for the same n paths, the
