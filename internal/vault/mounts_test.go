@@ -136,21 +136,43 @@ func TestReadAll_PathsOfOneDirectoryShareOneMountLookup(t *testing.T) {
 	}
 }
 
-// A lookup that fails is no answer for the directory's other paths: each
-// asks on its own and reports its own failure, as when nothing was shared.
-func TestReadAll_AFailedSharedLookupFailsEachPathOnItsOwn(t *testing.T) {
+// A lookup that failed after its retries fails the directory's other
+// paths with its error at once, naming the request that failed; asking
+// again would only run a second round of retries after the first. A lookup
+// Vault answered with a refusal that may be the path's own is no answer
+// for the others: each asks on its own, as when nothing was shared.
+func TestReadAll_AFailedSharedLookup(t *testing.T) {
 	t.Parallel()
-	fake := &fakeKV{lookupStatus: http.StatusInternalServerError}
-	server := httptest.NewServer(fake)
-	defer server.Close()
-	c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 1}})
-	require.NoError(t, err)
 	paths := []string{"secret/data/ci/a", "secret/data/ci/b", "secret/data/ci/c"}
-	got, err := c.ReadAll(context.Background(), paths, 64)
-	require.Error(t, err)
-	assert.Empty(t, got)
-	assert.Len(t, fake.lookups, len(paths))
-	for _, p := range paths {
-		assert.Contains(t, err.Error(), "reading "+p+" (sys/internal/ui/mounts/"+p+")")
+	tests := []struct {
+		name        string
+		status      int
+		wantLookups int
+		ownRequest  bool // each path's error names its own lookup
+	}{
+		{"unavailable_fails_the_others_after_one_round_of_retries", http.StatusServiceUnavailable, 2, false},
+		{"throttled_fails_the_others_after_one_round_of_retries", http.StatusTooManyRequests, 2, false},
+		{"refused_as_a_bad_request_lets_each_path_ask", http.StatusBadRequest, len(paths), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fake := &fakeKV{lookupStatus: tt.status}
+			server := httptest.NewServer(fake)
+			defer server.Close()
+			c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 2}})
+			require.NoError(t, err)
+			got, err := c.ReadAll(context.Background(), paths, 64)
+			require.Error(t, err)
+			assert.Empty(t, got)
+			assert.Len(t, fake.lookups, tt.wantLookups)
+			for _, p := range paths {
+				asked := fake.lookups[0]
+				if tt.ownRequest {
+					asked = p
+				}
+				assert.Contains(t, err.Error(), "reading "+p+" (sys/internal/ui/mounts/"+asked+")")
+			}
+		})
 	}
 }

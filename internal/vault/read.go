@@ -77,9 +77,9 @@ func (c *Client) read(ctx context.Context, path string, mounts *mountLookups) (S
 		s, err := c.get(litCtx, raw, params)
 		literal <- answer{s, err}
 	}()
-	m, err := mounts.mountOf(ctx, raw)
+	m, asked, err := mounts.mountOf(ctx, raw)
 	if err != nil {
-		return Secret{}, &ReadError{Path: path, APIPath: "sys/internal/ui/mounts/" + raw, Status: statusOf(err), Reason: reasons(err), Err: err}
+		return Secret{}, &ReadError{Path: path, APIPath: "sys/internal/ui/mounts/" + asked, Status: statusOf(err), Reason: reasons(err), Err: err}
 	}
 	apiPath, unwrap := m.resolve(raw)
 	var a answer
