@@ -26,7 +26,8 @@ ARG VERSION=dev
 # /etc/ssl/certs (SSL_CERT_DIR). Under the usual name the bundle would be
 # both and be parsed twice on every run. In the directory only, a job's
 # SSL_CERT_FILE (often a runner path the image does not have) adds to the
-# public roots instead of replacing them.
+# public roots instead of replacing them; for a job's SSL_CERT_DIR the
+# binary adds the directory back (netpolicy.KeepImageRoots).
 RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} \
     go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/federate . \
  && ln -s federate /out/federate-post \

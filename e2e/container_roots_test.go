@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/federate-action/federate/internal/netpolicy"
 	"github.com/federate-action/federate/internal/runner/runnertest"
 	"github.com/federate-action/federate/internal/testbed"
 )
@@ -21,7 +22,7 @@ import (
 // /etc/ssl/certs/ca-certificates.crt) and then every file of
 // /etc/ssl/certs (SSL_CERT_DIR): a bundle in both places is parsed twice
 // on every run.
-const imageRoots = "/etc/ssl/certs/public-roots.pem"
+const imageRoots = netpolicy.ImageRoots
 
 // Every TLS run in the image parses the roots once: strace shows the
 // files the binary opens while it verifies the token service's
@@ -65,4 +66,22 @@ func TestContainer_KeepsTheRootsWhenSSLCertFileNamesAHostPath(t *testing.T) {
 	res := run(t, testbed.Step{Image: testImage, Podman: p, Inputs: tutorialInputs(moto.URL), Env: env})
 	require.Equal(t, 0, res.ExitCode, res.Stdout+res.Stderr)
 	assert.Contains(t, runnertest.ToMap(res.Env), "AWS_SESSION_TOKEN")
+}
+
+// A workflow may set SSL_CERT_DIR for a company's own CA, usually to a
+// runner path the image does not have. Go reads it in place of
+// /etc/ssl/certs, where the image keeps its roots: federate adds that
+// directory back, so the public roots stay trusted, as they were when the
+// image also had its bundle at a bundle path.
+func TestContainer_KeepsTheRootsWhenSSLCertDirNamesAnotherDirectory(t *testing.T) {
+	t.Parallel()
+	p := image(t)
+	_, moto := servers(t)
+	_, _, tokens := vaultServer(t)
+	for _, dir := range []string{"/home/runner/corp-certs", "/github/workspace"} {
+		env := with(tokens.Env(), map[string]string{"SSL_CERT_DIR": dir})
+		res := run(t, testbed.Step{Image: testImage, Podman: p, Inputs: tutorialInputs(moto.URL), Env: env})
+		require.Equal(t, 0, res.ExitCode, "SSL_CERT_DIR=%s\n%s%s", dir, res.Stdout, res.Stderr)
+		assert.Contains(t, runnertest.ToMap(res.Env), "AWS_SESSION_TOKEN")
+	}
 }
