@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/federate-action/federate/internal/randtext"
 )
 
 // TestHandWrittenChecks_match_the_API_model_patterns holds the hand-written
@@ -32,14 +34,7 @@ func TestHandWrittenChecks_match_the_API_model_patterns(t *testing.T) {
 		strings.Repeat("a", 63), strings.Repeat("a", 64), strings.Repeat("a", 65), "p/" + strings.Repeat("a", 64), "p/" + strings.Repeat("a", 65),
 		strings.Repeat("a/", 40) + "n", strings.Repeat("1", 12) + "\n"}
 	alphabet := []string{"a", "Z", "0", "9", "_", "+", "=", ",", ".", "@", "-", ":", "/", " ", "é", "\n", "#", "["}
-	r := rand.New(rand.NewPCG(1, 2))
-	for range 20000 {
-		var b strings.Builder
-		for range r.IntN(70) {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		edges = append(edges, b.String())
-	}
+	edges = append(edges, randtext.Strings(1, 20000, 0, 70, alphabet)...)
 	for _, c := range checks {
 		for _, s := range edges {
 			assert.Equal(t, c.want(s), c.check(s), "%s: %q", c.name, s)

@@ -1,12 +1,12 @@
 package export
 
 import (
-	"math/rand/v2"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/federate-action/federate/internal/randtext"
 )
 
 // TestValidNames_match_the_expressions_they_replace holds the hand-written
@@ -17,14 +17,7 @@ func TestValidNames_match_the_expressions_they_replace(t *testing.T) {
 	output := regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 	cases := []string{"", "A", "_", "-", "0", "a-b", "-a", "_0", "0a", "AWS_REGION", "aws-account-id", "a b", "a\n", "é", "aé", "a.b"}
 	alphabet := []string{"a", "Z", "0", "9", "_", "-", ".", " ", "é", "\n", "$", "="}
-	r := rand.New(rand.NewPCG(5, 6))
-	for range 20000 {
-		var b strings.Builder
-		for range r.IntN(8) {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		cases = append(cases, b.String())
-	}
+	cases = append(cases, randtext.Strings(5, 20000, 0, 8, alphabet)...)
 	for _, s := range cases {
 		assert.Equal(t, env.MatchString(s), ValidEnvName(s), "env name %q", s)
 		assert.Equal(t, output.MatchString(s), ValidOutputName(s), "output name %q", s)

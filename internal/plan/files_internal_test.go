@@ -1,12 +1,12 @@
 package plan
 
 import (
-	"math/rand/v2"
 	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/federate-action/federate/internal/randtext"
 )
 
 // TestValidFilesSuffix_matches_the_expression_it_replaces holds the
@@ -16,14 +16,7 @@ func TestValidFilesSuffix_matches_the_expression_it_replaces(t *testing.T) {
 	suffix := regexp.MustCompile(`^[0-9a-f]{8}$`)
 	cases := []string{"", "0123abcd", "0123abc", "0123abcde", "0123ABCD", "0123abcg", "0123abc\n", "deadbeef"}
 	alphabet := []string{"0", "9", "a", "f", "g", "A", "-", "\n", "é"}
-	r := rand.New(rand.NewPCG(9, 10))
-	for range 20000 {
-		var b strings.Builder
-		for range 6 + r.IntN(4) {
-			b.WriteString(alphabet[r.IntN(len(alphabet))])
-		}
-		cases = append(cases, b.String())
-	}
+	cases = append(cases, randtext.Strings(9, 20000, 6, 10, alphabet)...)
 	for _, s := range cases {
 		assert.Equal(t, suffix.MatchString(s), validFilesSuffix(s), "%q", s)
 	}
