@@ -171,11 +171,32 @@ func (c *Client) mountOf(ctx context.Context, path string) (mount, error) {
 	if err != nil || s == nil {
 		return mount{}, err
 	}
-	m := mount{path: stringAt(s.Data, "path")}
+	m := mount{path: relativeMountPath(stringAt(s.Data, "path"), path)}
 	typ := stringAt(s.Data, "type")
 	opts, _ := s.Data["options"].(map[string]any)
 	m.kv2 = (typ == "kv" || typ == "generic") && stringAt(opts, "version") == "2" && m.path != ""
 	return m, nil
+}
+
+// relativeMountPath is the mount path as the start of path. Vault names a
+// mount in a child namespace with the namespace's whole path: asked with
+// the namespace ns1 about ns2/secret/data/x, it answers ns1/ns2/secret/.
+// The longest tail of that answer, cut between segments, that path starts
+// with is the mount as the request named it (ns2/secret/), as the vault
+// CLI reads it. An answer that no tail of fits holds no mount of path's:
+// "" (unknown), so the path is read as written.
+func relativeMountPath(answer, path string) string {
+	for tail := answer; tail != ""; {
+		if strings.HasPrefix(path, tail) {
+			return tail
+		}
+		_, rest, ok := strings.Cut(tail, "/")
+		if !ok {
+			break
+		}
+		tail = rest
+	}
+	return ""
 }
 
 func stringAt(m map[string]any, key string) string {
