@@ -1,0 +1,254 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/federate-action/federate/internal/testbed"
+)
+
+// The names the net rows' recorders give their spans.
+const (
+	tokenServer = "token"
+	stsServer   = "STS"
+	vaultServer = "Vault"
+)
+
+// netBed is a net row set's two TLS recorders: one in front of the token
+// service and one in front of the server the run then talks to (STS or
+// Vault), both charging a new connection its TCP and TLS round trips as a
+// remote HTTPS server would, and the step env that reaches the token
+// service through its recorder and trusts the recorders' test CA.
+type netBed struct {
+	tokens, server *roundTrips
+	env            map[string]string
+	caPEM          string
+}
+
+// newNetBed starts the recorders, the server's in front of target.
+func (e *env) newNetBed(name, target string, roundTrip time.Duration) (*netBed, error) {
+	dir, err := os.MkdirTemp(e.dir, "net-pki-*")
+	if err != nil {
+		return nil, err
+	}
+	pki, err := testbed.NewPKI(dir)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := tls.LoadX509KeyPair(pki.ServerCertFile, pki.ServerKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	tokenRoots := x509.NewCertPool()
+	if !tokenRoots.AppendCertsFromPEM([]byte(e.tokens.CAPEM())) {
+		return nil, errors.New("the token service has no TLS certificate")
+	}
+	b := &netBed{caPEM: pki.CAPEM}
+	u, err := url.Parse(e.stepEnv["ACTIONS_ID_TOKEN_REQUEST_URL"])
+	if err != nil {
+		return nil, err
+	}
+	if b.tokens, err = newTLSRoundTrips(tokenServer, (&url.URL{Scheme: u.Scheme, Host: u.Host}).String(), roundTrip, cert, tokenRoots); err != nil {
+		return nil, err
+	}
+	if b.server, err = newTLSRoundTrips(name, target, roundTrip, cert, nil); err != nil {
+		b.tokens.Close()
+		return nil, err
+	}
+	// The recorder's certificate names 127.0.0.1 as the token service's does.
+	u.Host = strings.TrimPrefix(b.tokens.URL, "https://")
+	b.env = maps.Clone(e.stepEnv)
+	b.env["ACTIONS_ID_TOKEN_REQUEST_URL"] = u.String()
+	b.env["SSL_CERT_FILE"] = pki.CAFile // the token service's recorder and STS's
+	return b, nil
+}
+
+// Close stops both recorders.
+func (b *netBed) Close() {
+	b.tokens.Close()
+	b.server.Close()
+}
+
+// take is both recorders' spans since the last take.
+func (b *netBed) take() []span { return append(b.tokens.take(), b.server.take()...) }
+
+// netRun is one run of a net row: its wall and spans.
+type netRun struct {
+	wall  time.Duration
+	spans []span
+}
+
+// netRow is one flow of a net row set: a name and its inputs.
+type netRow struct {
+	name   string
+	inputs map[string]string
+}
+
+// vaultNetRows times the Vault flow as it runs against a remote Vault over
+// HTTPS: the token service and Vault each behind a TLS recorder that
+// charges a round trip per TCP connection, per TLS handshake and per
+// request. Vault is trusted through vault-ca-certificate.
+func (e *env) vaultNetRows(ctx context.Context, w io.Writer, runs int, latency time.Duration) error {
+	b, err := e.newNetBed(vaultServer, e.vault.URL, 2*latency)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	var rows []netRow
+	for _, n := range vaultRTPaths {
+		in := e.vaultInputs(n)
+		in["vault-url"], in["vault-ca-certificate"] = b.server.URL, b.caPEM
+		rows = append(rows, netRow{fmt.Sprintf("Vault, %d path(s)", n), in})
+	}
+	return e.netRows(ctx, w, b, rows, runs, latency, vaultServer, vaultRTSlack)
+}
+
+// startupNetRows times the AWS-only flow as it runs against the real
+// token service and STS: each behind a TLS recorder that charges a round
+// trip per TCP connection, per TLS handshake and per request, STS being
+// moto.
+func (e *env) startupNetRows(ctx context.Context, w io.Writer, runs int, latency time.Duration) error {
+	b, err := e.newNetBed(stsServer, e.moto.URL, 2*latency)
+	if err != nil {
+		return err
+	}
+	defer b.Close()
+	rows := []netRow{{"AWS only (token + STS)", map[string]string{
+		"role-to-assume": "arn:aws:iam::737236345234:role/gha-oidc-role",
+		"aws-region":     "us-west-1",
+		"sts-endpoint":   b.server.URL,
+	}}}
+	return e.netRows(ctx, w, b, rows, runs, latency, stsServer, startupGoal.wall)
+}
+
+// netRows runs each row `runs` times (the current binary and e.before
+// alternating run by run), prints per row the median wall, what each
+// server was asked for per run, the round trips on the critical path and
+// how many of them were connection set-up, and the fewest round trips
+// the run could cost if the server's connection were set up while the ID
+// token was fetched. It then checks the goal: a run within that minimum
+// + slack.
+func (e *env) netRows(ctx context.Context, w io.Writer, b *netBed, rows []netRow, runs int, latency time.Duration, server string, slack time.Duration) error {
+	roundTrip := 2 * latency
+	bins := []string{e.bin}
+	if e.before != "" {
+		bins = []string{e.before, e.bin}
+	}
+	fmt.Fprintf(w, "Over TLS: the token service and %s each behind %s each way (%s a round trip) for every TCP connection, TLS handshake and request; from the parent, medians of %d runs\n\n",
+		server, latency, roundTrip, runs)
+	fmt.Fprintf(w, "| flow | wall | token: connections / TLS handshakes / requests | %s: connections / TLS handshakes / requests | round trips on the critical path (of them %s set-up) | fewest, %s set-up during the token fetch | wall at the fewest |\n", server, server, server)
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	var paths, failed []string
+	for _, row := range rows {
+		got := map[string][]netRun{}
+		b.take()
+		for i := range runs {
+			for _, bin := range bins {
+				r, err := runChild(ctx, e.dir, []string{bin}, row.inputs, b.env)
+				if err != nil {
+					return fmt.Errorf("%s, run %d: %w", row.name, i, err)
+				}
+				spans := b.take()
+				if n := countSpans(spans, tokenServer).requests; n != 1 {
+					return fmt.Errorf("%s, run %d: %d token requests, want 1: it retried\n%s%s", row.name, i, n, r.stdout, r.stderr)
+				}
+				got[bin] = append(got[bin], netRun{wall: r.wall, spans: spans})
+			}
+		}
+		for _, bin := range bins {
+			s := summarizeNet(got[bin], server, roundTrip)
+			name := row.name
+			if len(bins) > 1 {
+				name += ", " + e.label(bin)
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s (%s) | %s | %s |\n", name, ms(s.wall), s.token, s.server, s.trips, s.setUp, s.fewest, ms(s.atFewest))
+			paths = append(paths, fmt.Sprintf("%s: %s", name, s.path))
+			if limit := time.Duration(s.fewestMedian)*roundTrip + slack; s.wall > limit {
+				failed = append(failed, fmt.Sprintf("%s%s took %s, over %d round trips + %s = %s", e.binLabel(bins, bin), row.name, ms(s.wall), s.fewestMedian, ms(slack), ms(limit)))
+			}
+		}
+	}
+	fmt.Fprintf(w, "\nThe critical path of each row's first run, one round trip per step:\n\n")
+	for _, p := range paths {
+		fmt.Fprintf(w, "- %s\n", p)
+	}
+	fmt.Fprintf(w, "\n\"wall at the fewest\" is each run's wall less %s for every round trip over the fewest: what the run would take with the %s connection set up during the token fetch.\n", roundTrip, server)
+	if len(failed) == 0 {
+		fmt.Fprintf(w, "\ngoal met: every run within the fewest round trips + %s\n", ms(slack))
+	} else {
+		fmt.Fprintf(w, "\ngoal NOT met: %s\n", strings.Join(failed, "; "))
+	}
+	return nil
+}
+
+// netSummary is a net row's figures over its runs, formatted where a
+// figure may differ between runs (see perRun).
+type netSummary struct {
+	wall, atFewest       time.Duration
+	token, server        string // connections / handshakes / requests
+	trips, setUp, fewest string
+	fewestMedian         int
+	path                 string // the first run's critical path
+}
+
+// summarizeNet sums up a row's runs against server.
+func summarizeNet(runs []netRun, server string, roundTrip time.Duration) netSummary {
+	var walls, atFewest []time.Duration
+	var tokens, servers []setUpCount
+	var trips, setUp, fewest []int
+	for _, r := range runs {
+		p := criticalPath(r.spans)
+		least := overlappedMinimum(r.spans, tokenServer)
+		walls = append(walls, r.wall)
+		atFewest = append(atFewest, r.wall-time.Duration(len(p)-least)*roundTrip)
+		tokens, servers = append(tokens, countSpans(r.spans, tokenServer)), append(servers, countSpans(r.spans, server))
+		trips, setUp, fewest = append(trips, len(p)), append(setUp, setUpTrips(p, tokenServer)), append(fewest, least)
+	}
+	s := netSummary{wall: median(walls), atFewest: median(atFewest), token: perRunCounts(tokens), server: perRunCounts(servers),
+		trips: perRun(trips), setUp: perRun(setUp), fewest: perRun(fewest), fewestMedian: median(fewest)}
+	if len(runs) > 0 {
+		s.path = describePath(criticalPath(runs[0].spans))
+	}
+	return s
+}
+
+// perRun is a count that is the same in every run as itself, and one
+// that varies as its median and range: "8", "8 (7-9)".
+func perRun(v []int) string {
+	if len(v) == 0 {
+		return "n/a"
+	}
+	lo, hi := slices.Min(v), slices.Max(v)
+	if lo == hi {
+		return fmt.Sprint(lo)
+	}
+	return fmt.Sprintf("%d (%d-%d)", median(v), lo, hi)
+}
+
+// perRunCounts formats connections / handshakes / requests per run, and
+// the protocols the requests came in.
+func perRunCounts(c []setUpCount) string {
+	var conns, handshakes, requests []int
+	var protos []string
+	for _, n := range c {
+		conns, handshakes, requests = append(conns, n.conns), append(handshakes, n.handshakes), append(requests, n.requests)
+		if n.protos != "" && !slices.Contains(protos, n.protos) {
+			protos = append(protos, n.protos)
+		}
+	}
+	s := perRun(conns) + " / " + perRun(handshakes) + " / " + perRun(requests)
+	if len(protos) > 0 {
+		s += " (" + strings.Join(protos, "; ") + ")"
+	}
+	return s
+}
