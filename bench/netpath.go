@@ -54,11 +54,13 @@ func setUpTrips(path []span, first string) int {
 // overlappedMinimum is the fewest round trips a run of spans could cost
 // if every connection to the other servers was opened (TCP and TLS)
 // while the run waited for first (the ID token): first's own chain or
-// the other servers' set-up, whichever is longer, then the other
-// servers' chain of requests, which needs first's answer (the login and
-// the STS call send the token). A run that already overlaps costs this.
+// the longest set-up of one connection, whichever is longer, then the
+// other servers' chain of requests, which needs first's answer (the
+// login and the STS call send the token). A run that already overlaps
+// costs this.
 func overlappedMinimum(spans []span, first string) int {
-	var own, setUp, requests []span
+	var own, requests []span
+	setUp := map[string][]span{} // by connection
 	for _, s := range spans {
 		switch {
 		case s.recorder == first:
@@ -66,10 +68,14 @@ func overlappedMinimum(spans []span, first string) int {
 		case s.kind == spanRequest:
 			requests = append(requests, s)
 		default:
-			setUp = append(setUp, s)
+			setUp[s.conn] = append(setUp[s.conn], s)
 		}
 	}
-	return max(countRoundTrips(own), countRoundTrips(setUp)) + countRoundTrips(requests)
+	wait := countRoundTrips(own)
+	for _, c := range setUp {
+		wait = max(wait, countRoundTrips(c))
+	}
+	return wait + countRoundTrips(requests)
 }
 
 // describePath names each round trip of a critical path, in order:

@@ -38,6 +38,7 @@ type span struct {
 	forwarded         time.Time // arrived + the delay, as the timer fired
 	path              string
 	proto             string // a request's protocol as received: HTTP/1.1, HTTP/2.0
+	conn              string // the client's address: the spans of one connection share it
 	kind              spanKind
 	recorder          string // the recorder's name, "" for a lone recorder
 }
@@ -123,7 +124,7 @@ func (r *roundTrips) timed(next http.RoundTripper) http.RoundTripper {
 		}
 		forwarded := time.Now()
 		resp, err := next.RoundTrip(req)
-		r.record(span{arrived: arrived, answered: time.Now(), forwarded: forwarded, path: req.URL.Path, proto: req.Proto})
+		r.record(span{arrived: arrived, answered: time.Now(), forwarded: forwarded, path: req.URL.Path, proto: req.Proto, conn: req.RemoteAddr})
 		return resp, err
 	})
 }
@@ -173,7 +174,12 @@ func (r *roundTrips) take() []span {
 func countRoundTrips(spans []span) int { return len(criticalPath(spans)) }
 
 // criticalPath is one longest chain countRoundTrips counts, first span
-// first: the round trips a run waited for one after another.
+// first: the round trips a run waited for one after another. Where two
+// earlier spans make as long a chain, a span is taken to have waited for
+// its own connection's (a request for its connection's TLS handshake, a
+// read for the login), then for the latest answer: so a connection
+// opened beside the wave does not take the place of a request that
+// waited.
 func criticalPath(spans []span) []span {
 	// In arrival order, every span an answer may have held back comes
 	// before the spans it held back.
@@ -185,11 +191,15 @@ func criticalPath(spans []span) []span {
 	for i, s := range spans {
 		depth[i], prev[i] = 1, -1
 		for j, earlier := range spans[:i] {
-			if !earlier.answered.After(s.arrived) && depth[j]+1 > depth[i] {
-				depth[i], prev[i] = depth[j]+1, j
+			if earlier.answered.After(s.arrived) {
+				continue
+			}
+			if d := depth[j] + 1; d > depth[i] || d == depth[i] && closerCause(s, earlier, spans[prev[i]]) {
+				depth[i], prev[i] = d, j
 			}
 		}
-		if end < 0 || depth[i] > depth[end] {
+		// The chain ends at the last answer among the longest.
+		if end < 0 || depth[i] > depth[end] || depth[i] == depth[end] && s.answered.After(spans[end].answered) {
 			end = i
 		}
 	}
@@ -199,4 +209,14 @@ func criticalPath(spans []span) []span {
 	}
 	slices.Reverse(path)
 	return path
+}
+
+// closerCause says whether s more likely waited for a than for b, both
+// answered before it arrived: a is on its connection and b is not, or
+// neither or both are and a answered later.
+func closerCause(s, a, b span) bool {
+	if aSame, bSame := a.conn == s.conn, b.conn == s.conn; aSame != bSame {
+		return aSame
+	}
+	return a.answered.After(b.answered)
 }

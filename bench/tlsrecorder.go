@@ -43,7 +43,7 @@ func newTLSRoundTrips(name, target string, delay time.Duration, cert tls.Certifi
 			if err := sleepCtx(hello.Context(), delay); err != nil {
 				return nil, err
 			}
-			r.record(span{arrived: arrived, forwarded: time.Now(), answered: time.Now(), kind: spanHandshake})
+			r.record(span{arrived: arrived, forwarded: time.Now(), answered: time.Now(), kind: spanHandshake, conn: hello.Conn.RemoteAddr().String()})
 			return nil, nil // the server's own config
 		},
 	}
@@ -81,7 +81,7 @@ type setUpConn struct {
 func (c *setUpConn) Read(p []byte) (int, error) {
 	c.once.Do(func() {
 		time.Sleep(time.Until(c.accepted.Add(c.r.delay)))
-		c.r.record(span{arrived: c.accepted, forwarded: time.Now(), answered: time.Now(), kind: spanConnect})
+		c.r.record(span{arrived: c.accepted, forwarded: time.Now(), answered: time.Now(), kind: spanConnect, conn: c.RemoteAddr().String()})
 	})
 	return c.Conn.Read(p)
 }
