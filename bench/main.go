@@ -34,7 +34,7 @@ func main() {
 	latency := flag.Duration("latency", 20*time.Millisecond, "latency added each way in front of Vault (and of STS for the aws-profiles rows, and of the token service and STS for startup-net and vault-net)")
 	only := flag.String("only", "", "run only these groups of rows, comma-separated: "+strings.Join(groups, ", "))
 	peerCAC := flag.String("peer-cac", "", "configure-aws-credentials' dist/index.js: time it beside the startup rows, run by node")
-	peerVA := flag.String("peer-va", "", "vault-action's dist/index.js: time it beside the vault-rt rows, run by node")
+	peerVA := flag.String("peer-va", "", "vault-action's dist/index.js: time it beside the vault-rt and vault-net rows, run by node")
 	wrap := flag.String("wrap", "", "with -only trace: also run the AWS flow once under this command, e.g. \"perf stat -e instructions\"")
 	bin := flag.String("bin", "", "time this federate binary instead of building one (an unstripped build gives callgrind its symbols)")
 	before := flag.String("before", "", "with -only startup, vault-rt, startup-net or vault-net: also time this older federate binary, run by run in turn with the current one, for a before/after table")
@@ -167,7 +167,7 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 		{"vault-rt", func() error { return e.vaultRTRows(ctx, w, runs, latency, peer.va) }},
 		{"trace", func() error { return e.traceRows(ctx, w, peer.wrap) }},
 		{"startup-net", func() error { return e.startupNetRows(ctx, w, runs, latency) }},
-		{"vault-net", func() error { return e.vaultNetRows(ctx, w, runs, latency) }},
+		{"vault-net", func() error { return e.vaultNetRows(ctx, w, runs, latency, peer.va) }},
 	} {
 		if !want[g.name] {
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -88,29 +89,76 @@ type netRun struct {
 	spans []span
 }
 
-// netRow is one flow of a net row set: a name and its inputs.
+// netRow is one flow of a net row set and the programs that run it,
+// taking turns run by run.
 type netRow struct {
-	name   string
-	inputs map[string]string
+	name     string
+	programs []netProgram
+}
+
+// netProgram is one program of a net row; the goal is checked on ours.
+type netProgram struct {
+	program
+	ours bool
+}
+
+// ourPrograms are federate (and e.before, first) with inputs, labelled
+// when there are two.
+func (e *env) ourPrograms(inputs, env map[string]string) []netProgram {
+	bins := []string{e.bin}
+	if e.before != "" {
+		bins = []string{e.before, e.bin}
+	}
+	var ps []netProgram
+	for _, bin := range bins {
+		name := ""
+		if len(bins) > 1 {
+			name = e.label(bin)
+		}
+		ps = append(ps, netProgram{program{name, []string{bin}, inputs, env}, true})
+	}
+	return ps
 }
 
 // vaultNetRows times the Vault flow as it runs against a remote Vault over
 // HTTPS: the token service and Vault each behind a TLS recorder that
 // charges a round trip per TCP connection, per TLS handshake and per
-// request. Vault is trusted through vault-ca-certificate.
-func (e *env) vaultNetRows(ctx context.Context, w io.Writer, runs int, latency time.Duration) error {
+// request. Vault is trusted through vault-ca-certificate. With peerVA
+// (vault-action's dist/index.js) it runs that under node too, trusting
+// Vault through its caCertificate input.
+func (e *env) vaultNetRows(ctx context.Context, w io.Writer, runs int, latency time.Duration, peerVA string) error {
 	b, err := e.newNetBed(vaultServer, e.vault.URL, 2*latency)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
+	node, nodeErr := "", error(nil)
+	if peerVA != "" {
+		node, nodeErr = nodePath()
+	}
 	var rows []netRow
 	for _, n := range vaultRTPaths {
 		in := e.vaultInputs(n)
 		in["vault-url"], in["vault-ca-certificate"] = b.server.URL, b.caPEM
-		rows = append(rows, netRow{fmt.Sprintf("Vault, %d path(s)", n), in})
+		row := netRow{fmt.Sprintf("Vault, %d path(s)", n), e.ourPrograms(in, b.env)}
+		if node != "" {
+			peer := vaultActionInputs(b.server.URL, e.tokens.Owner(), n)
+			peer["caCertificate"] = base64.StdEncoding.EncodeToString([]byte(b.caPEM))
+			// node trusts the token service's recorder through NODE_EXTRA_CA_CERTS.
+			row.programs = append(row.programs, netProgram{program: program{"vault-action", []string{node, peerVA}, peer, nodeEnv(b.env, nil)}})
+		}
+		rows = append(rows, row)
 	}
-	return e.netRows(ctx, w, b, rows, runs, latency, vaultServer, vaultRTSlack)
+	if err := e.netRows(ctx, w, b, rows, runs, latency, vaultServer, vaultRTSlack); err != nil {
+		return err
+	}
+	switch {
+	case peerVA == "":
+		fmt.Fprintln(w, "\n(no -peer-va given: vault-action not measured)")
+	case nodeErr != nil:
+		fmt.Fprintf(w, "\n(%v)\n", nodeErr)
+	}
+	return nil
 }
 
 // startupNetRows times the AWS-only flow as it runs against the real
@@ -123,16 +171,16 @@ func (e *env) startupNetRows(ctx context.Context, w io.Writer, runs int, latency
 		return err
 	}
 	defer b.Close()
-	rows := []netRow{{"AWS only (token + STS)", map[string]string{
+	rows := []netRow{{"AWS only (token + STS)", e.ourPrograms(map[string]string{
 		"role-to-assume": "arn:aws:iam::737236345234:role/gha-oidc-role",
 		"aws-region":     "us-west-1",
 		"sts-endpoint":   b.server.URL,
-	}}}
+	}, b.env)}}
 	return e.netRows(ctx, w, b, rows, runs, latency, stsServer, startupGoal.wall)
 }
 
-// netRows runs each row `runs` times (the current binary and e.before
-// alternating run by run), prints per row the median wall, what each
+// netRows runs each row's programs `runs` times, taking turns run by
+// run, and prints per row the median wall, what each
 // server was asked for per run, the round trips on the critical path and
 // how many of them were connection set-up, and the fewest round trips
 // the run could cost if the server's connection were set up while the ID
@@ -140,10 +188,6 @@ func (e *env) startupNetRows(ctx context.Context, w io.Writer, runs int, latency
 // + slack.
 func (e *env) netRows(ctx context.Context, w io.Writer, b *netBed, rows []netRow, runs int, latency time.Duration, server string, slack time.Duration) error {
 	roundTrip := 2 * latency
-	bins := []string{e.bin}
-	if e.before != "" {
-		bins = []string{e.before, e.bin}
-	}
 	fmt.Fprintf(w, "Over TLS: the token service and %s each behind %s each way (%s a round trip) for every TCP connection, TLS handshake and request; from the parent, medians of %d runs\n\n",
 		server, latency, roundTrip, runs)
 	fmt.Fprintf(w, "| flow | wall | token: connections / TLS handshakes / requests | %s: connections / TLS handshakes / requests | round trips on the critical path (of them %s set-up) | fewest, %s set-up during the token fetch | wall at the fewest |\n", server, server, server)
@@ -151,29 +195,32 @@ func (e *env) netRows(ctx context.Context, w io.Writer, b *netBed, rows []netRow
 	var paths, goals []string
 	met := true
 	for _, row := range rows {
-		got := map[string][]netRun{}
+		got := make([][]netRun, len(row.programs))
 		b.take()
 		for i := range runs {
-			for _, bin := range bins {
-				r, err := runChild(ctx, e.dir, []string{bin}, row.inputs, b.env)
+			for j, p := range row.programs {
+				r, err := runChild(ctx, e.dir, p.argv, p.inputs, p.env)
 				if err != nil {
-					return fmt.Errorf("%s, run %d: %w", row.name, i, err)
+					return fmt.Errorf("%s %s, run %d: %w", row.name, p.name, i, err)
 				}
 				spans := b.take()
 				if n := countSpans(spans, tokenServer).requests; n != 1 {
-					return fmt.Errorf("%s, run %d: %d token requests, want 1: it retried\n%s%s", row.name, i, n, r.stdout, r.stderr)
+					return fmt.Errorf("%s %s, run %d: %d token requests, want 1: it retried\n%s%s", row.name, p.name, i, n, r.stdout, r.stderr)
 				}
-				got[bin] = append(got[bin], netRun{wall: r.wall, spans: spans})
+				got[j] = append(got[j], netRun{wall: r.wall, spans: spans})
 			}
 		}
-		for _, bin := range bins {
-			s := summarizeNet(got[bin], server, roundTrip)
+		for j, p := range row.programs {
+			s := summarizeNet(got[j], server, roundTrip)
 			name := row.name
-			if len(bins) > 1 {
-				name += ", " + e.label(bin)
+			if p.name != "" {
+				name += ", " + p.name
 			}
 			fmt.Fprintf(w, "| %s | %s | %s | %s | %s (%s) | %s | %s |\n", name, ms(s.wall), s.token, s.server, s.trips, s.setUp, s.fewest, ms(s.atFewest))
 			paths = append(paths, fmt.Sprintf("%s: %s", name, s.path))
+			if !p.ours {
+				continue
+			}
 			limit := time.Duration(s.fewestMedian)*roundTrip + slack
 			met = met && s.wall <= limit
 			waited := time.Duration(s.tripsMedian) * roundTrip
