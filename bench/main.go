@@ -33,7 +33,7 @@ func main() {
 	runs := flag.Int("runs", 5, "runs per figure; the median is printed")
 	latency := flag.Duration("latency", 20*time.Millisecond, "latency added each way in front of Vault (and of STS for the aws-profiles rows, and of the token service and STS for startup-net and vault-net)")
 	only := flag.String("only", "", "run only these groups of rows, comma-separated: "+strings.Join(groups, ", "))
-	peerCAC := flag.String("peer-cac", "", "configure-aws-credentials' dist/index.js: time it beside the startup rows, run by node")
+	peerCAC := flag.String("peer-cac", "", "configure-aws-credentials' dist/index.js: time it beside the startup and startup-net rows, run by node")
 	peerVA := flag.String("peer-va", "", "vault-action's dist/index.js: time it beside the vault-rt and vault-net rows, run by node")
 	wrap := flag.String("wrap", "", "with -only trace: also run the AWS flow once under this command, e.g. \"perf stat -e instructions\"")
 	bin := flag.String("bin", "", "time this federate binary instead of building one (an unstripped build gives callgrind its symbols)")
@@ -166,7 +166,7 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 		{"startup", func() error { return e.startupRows(ctx, w, runs, peer.cac) }},
 		{"vault-rt", func() error { return e.vaultRTRows(ctx, w, runs, latency, peer.va) }},
 		{"trace", func() error { return e.traceRows(ctx, w, peer.wrap) }},
-		{"startup-net", func() error { return e.startupNetRows(ctx, w, runs, latency) }},
+		{"startup-net", func() error { return e.startupNetRows(ctx, w, runs, latency, peer.cac) }},
 		{"vault-net", func() error { return e.vaultNetRows(ctx, w, runs, latency, peer.va) }},
 	} {
 		if !want[g.name] {

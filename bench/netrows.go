@@ -164,19 +164,40 @@ func (e *env) vaultNetRows(ctx context.Context, w io.Writer, runs int, latency t
 // startupNetRows times the AWS-only flow as it runs against the real
 // token service and STS: each behind a TLS recorder that charges a round
 // trip per TCP connection, per TLS handshake and per request, STS being
-// moto.
-func (e *env) startupNetRows(ctx context.Context, w io.Writer, runs int, latency time.Duration) error {
+// moto. With peerCAC (configure-aws-credentials' dist/index.js) it runs
+// that under node too, STS's address in the SDK's env.
+func (e *env) startupNetRows(ctx context.Context, w io.Writer, runs int, latency time.Duration, peerCAC string) error {
 	b, err := e.newNetBed(stsServer, e.moto.URL, 2*latency)
 	if err != nil {
 		return err
 	}
 	defer b.Close()
-	rows := []netRow{{"AWS only (token + STS)", e.ourPrograms(map[string]string{
+	inputs := map[string]string{
 		"role-to-assume": "arn:aws:iam::737236345234:role/gha-oidc-role",
 		"aws-region":     "us-west-1",
-		"sts-endpoint":   b.server.URL,
-	}, b.env)}}
-	return e.netRows(ctx, w, b, rows, runs, latency, stsServer, startupGoal.wall)
+	}
+	ours := maps.Clone(inputs)
+	ours["sts-endpoint"] = b.server.URL
+	row := netRow{"AWS only (token + STS)", e.ourPrograms(ours, b.env)}
+	node, nodeErr := "", error(nil)
+	if peerCAC != "" {
+		node, nodeErr = nodePath()
+	}
+	if node != "" {
+		// node trusts the recorders through NODE_EXTRA_CA_CERTS.
+		env := nodeEnv(b.env, map[string]string{"AWS_ENDPOINT_URL_STS": b.server.URL, "AWS_ENDPOINT_URL": b.server.URL})
+		row.programs = append(row.programs, netProgram{program: program{"configure-aws-credentials", []string{node, peerCAC}, inputs, env}})
+	}
+	if err := e.netRows(ctx, w, b, []netRow{row}, runs, latency, stsServer, startupGoal.wall); err != nil {
+		return err
+	}
+	switch {
+	case peerCAC == "":
+		fmt.Fprintln(w, "\n(no -peer-cac given: configure-aws-credentials not measured)")
+	case nodeErr != nil:
+		fmt.Fprintf(w, "\n(%v)\n", nodeErr)
+	}
+	return nil
 }
 
 // netRows runs each row's programs `runs` times, taking turns run by
