@@ -201,12 +201,12 @@ func (e *env) startupNetRows(ctx context.Context, w io.Writer, runs int, latency
 }
 
 // netRows runs each row's programs `runs` times, taking turns run by
-// run, and prints per row the median wall, what each
-// server was asked for per run, the round trips on the critical path and
-// how many of them were connection set-up, and the fewest round trips
-// the run could cost if the server's connection were set up while the ID
-// token was fetched. It then checks the goal: a run within that minimum
-// + slack.
+// run, and prints per program the median wall, what each server was
+// asked for per run, the round trips on the critical path and how many
+// of them were connection set-up, and the fewest round trips the run
+// could cost if the server's connections were set up while the ID token
+// was fetched. It then checks the goal on ours: a run within that
+// minimum + slack.
 func (e *env) netRows(ctx context.Context, w io.Writer, b *netBed, rows []netRow, runs int, latency time.Duration, server string, slack time.Duration) error {
 	roundTrip := 2 * latency
 	fmt.Fprintf(w, "Over TLS: the token service and %s each behind %s each way (%s a round trip) for every TCP connection, TLS handshake and request; from the parent, medians of %d runs\n\n",
