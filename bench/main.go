@@ -7,6 +7,9 @@
 // aws-profiles rows put the same latency in front of STS, and the
 // credential-process rows time the built binary as an SDK runs it. The
 // vault-pki rows count Vault's round trips with and without certificates.
+// The startup-net and vault-net rows run the AWS-only and Vault flows over
+// TLS with the token service and STS or Vault each remote: a new
+// connection pays its TCP and TLS round trips before its first request.
 package main
 
 import (
@@ -28,13 +31,13 @@ import (
 
 func main() {
 	runs := flag.Int("runs", 5, "runs per figure; the median is printed")
-	latency := flag.Duration("latency", 20*time.Millisecond, "latency added each way in front of Vault (and of STS for the aws-profiles rows)")
+	latency := flag.Duration("latency", 20*time.Millisecond, "latency added each way in front of Vault (and of STS for the aws-profiles rows, and of the token service and STS for startup-net and vault-net)")
 	only := flag.String("only", "", "run only these groups of rows, comma-separated: "+strings.Join(groups, ", "))
-	peerCAC := flag.String("peer-cac", "", "configure-aws-credentials' dist/index.js: time it beside the startup rows, run by node")
-	peerVA := flag.String("peer-va", "", "vault-action's dist/index.js: time it beside the vault-rt rows, run by node")
+	peerCAC := flag.String("peer-cac", "", "configure-aws-credentials' dist/index.js: time it beside the startup and startup-net rows, run by node")
+	peerVA := flag.String("peer-va", "", "vault-action's dist/index.js: time it beside the vault-rt and vault-net rows, run by node")
 	wrap := flag.String("wrap", "", "with -only trace: also run the AWS flow once under this command, e.g. \"perf stat -e instructions\"")
 	bin := flag.String("bin", "", "time this federate binary instead of building one (an unstripped build gives callgrind its symbols)")
-	before := flag.String("before", "", "with -only startup or vault-rt: also time this older federate binary, run by run in turn with the current one, for a before/after table")
+	before := flag.String("before", "", "with -only startup, vault-rt, startup-net or vault-net: also time this older federate binary, run by run in turn with the current one, for a before/after table")
 	flag.Parse()
 	want, err := selectGroups(*only)
 	if err != nil {
@@ -163,6 +166,8 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 		{"startup", func() error { return e.startupRows(ctx, w, runs, peer.cac) }},
 		{"vault-rt", func() error { return e.vaultRTRows(ctx, w, runs, latency, peer.va) }},
 		{"trace", func() error { return e.traceRows(ctx, w, peer.wrap) }},
+		{"startup-net", func() error { return e.startupNetRows(ctx, w, runs, latency, peer.cac) }},
+		{"vault-net", func() error { return e.vaultNetRows(ctx, w, runs, latency, peer.va) }},
 	} {
 		if !want[g.name] {
 			continue
@@ -191,10 +196,10 @@ func run(ctx context.Context, runs int, latency time.Duration, want map[string]b
 }
 
 // groups are the row groups -only can pick, in the order they print.
-var groups = []string{"aws", "vault", "profiles", "credential-process", "container", "startup", "vault-rt", "trace", "vault-pki"}
+var groups = []string{"aws", "vault", "profiles", "credential-process", "container", "startup", "vault-rt", "trace", "startup-net", "vault-net", "vault-pki"}
 
 // ownTables are the groups that print a table with columns of their own.
-var ownTables = []string{"startup", "vault-rt", "trace", "vault-pki"}
+var ownTables = []string{"startup", "vault-rt", "trace", "startup-net", "vault-net", "vault-pki"}
 
 // selectGroups reads -only: empty means every group.
 func selectGroups(only string) (map[string]bool, error) {
@@ -303,7 +308,7 @@ func setUp(ctx context.Context, want map[string]bool) (*env, func(), error) {
 	if e.stepEnv["SSL_CERT_DIR"], err = emptyCertDir(e.dir); err != nil {
 		return nil, cleanup, err
 	}
-	if !want["vault"] && !want["vault-pki"] && !want["vault-rt"] {
+	if !want["vault"] && !want["vault-pki"] && !want["vault-rt"] && !want["vault-net"] {
 		return e, cleanup, nil
 	}
 	vaultBin, err := testbed.FindVault()
