@@ -254,3 +254,37 @@ func TestPreconnect_NothingBehindAProxy(t *testing.T) {
 		})
 	}
 }
+
+// The http-proxy and no-proxy inputs decide as they do for the request:
+// a host the proxy serves is not pre-opened, one no-proxy exempts is.
+func TestPreconnect_FollowsTheProxyInputs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		proxy       netpolicy.Proxy
+		wantPredial bool
+	}{
+		{"http_proxy_serves_sts", netpolicy.Proxy{HTTPProxy: "http://proxy.example:3128"}, false},
+		{"no_proxy_exempts_sts", netpolicy.Proxy{HTTPProxy: "http://proxy.example:3128", NoProxy: "amazonaws.com"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			client, err := tt.proxy.Apply(netpolicy.NewClient())
+			require.NoError(t, err)
+			tr := netpolicy.STS.Transport(client)
+			var dials atomic.Int32
+			tr.DialContext = func(context.Context, string, string) (net.Conn, error) { // nothing leaves this machine
+				dials.Add(1)
+				return nil, io.ErrClosedPipe
+			}
+			netpolicy.Preconnect(context.Background(), tr, "https://sts.us-east-1.amazonaws.com")()
+			assert.Equal(t, tt.wantPredial, tr.DialTLSContext != nil, "a dialer of Preconnect's")
+			wantDials := int32(0)
+			if tt.wantPredial {
+				wantDials = 1 // release waited for it
+			}
+			assert.Equal(t, wantDials, dials.Load(), "pre-dials")
+		})
+	}
+}
