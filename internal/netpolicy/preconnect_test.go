@@ -26,12 +26,13 @@ type countingServer struct {
 	conns, hellos, clientCerts atomic.Int32
 	accepted                   chan struct{} // closed at the first connection
 	closed                     chan struct{} // closed when the first connection closes
+	handshaken                 chan struct{} // closed once the first handshake has chosen its protocol
 }
 
 func newCountingServer(t *testing.T, h2, askClientCert bool) *countingServer {
 	t.Helper()
-	s := &countingServer{accepted: make(chan struct{}), closed: make(chan struct{})}
-	var acceptOnce, closeOnce sync.Once
+	s := &countingServer{accepted: make(chan struct{}), closed: make(chan struct{}), handshaken: make(chan struct{})}
+	var acceptOnce, closeOnce, handshakeOnce sync.Once
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, r.Proto)
 	}))
@@ -51,6 +52,7 @@ func newCountingServer(t *testing.T, h2, askClientCert bool) *countingServer {
 			if len(cs.PeerCertificates) > 0 {
 				s.clientCerts.Add(1)
 			}
+			handshakeOnce.Do(func() { close(s.handshaken) })
 			return nil
 		},
 	}
@@ -85,7 +87,7 @@ func get(t *testing.T, tr *http.Transport, target string) (string, error) {
 
 // The first request goes over the connection Preconnect opened, which was
 // opened before the request was made (the test waits for the server to
-// accept it first): one connection, one handshake, and HTTP/2 and a client
+// finish its handshake first): one connection, one handshake, and HTTP/2 and a client
 // certificate just as net/http's own connection would have had them.
 func TestPreconnect_FirstRequestUsesThePreopenedConnection(t *testing.T) {
 	t.Parallel()
@@ -111,7 +113,7 @@ func TestPreconnect_FirstRequestUsesThePreopenedConnection(t *testing.T) {
 			}
 			release := netpolicy.Preconnect(context.Background(), tr, srv.URL)
 			defer release()
-			<-srv.accepted // opened before any request exists
+			<-srv.handshaken // opened, and its protocol chosen, before any request exists
 
 			got, err := get(t, tr, srv.URL+"/first")
 			require.NoError(t, err)
