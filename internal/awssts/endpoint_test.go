@@ -30,10 +30,10 @@ func (r *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 func TestOptions_URLIsWhereCallsGo(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name    string
-		region  string
+		name     string
+		region   string
 		endpoint string
-		want    string
+		want     string
 	}{
 		{"regional_endpoint", "us-east-1", "", "https://sts.us-east-1.amazonaws.com"},
 		{"other_region", "eu-west-3", "", "https://sts.eu-west-3.amazonaws.com"},
