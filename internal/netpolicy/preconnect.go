@@ -65,8 +65,8 @@ func Preconnect(ctx context.Context, tr *http.Transport, target string) (release
 // Preconnect may open it: https, no proxy for it, no dialer of tr's own.
 func preconnectable(tr *http.Transport, target string) (string, bool) {
 	u, err := url.Parse(target)
-	//lint:ignore SA1019 a transport given the old hook has a dialer of its own, which DialTLSContext would override
-	if err != nil || u.Scheme != "https" || u.Hostname() == "" || tr.DialTLSContext != nil || tr.DialTLS != nil {
+	//lint:ignore SA1019 a transport given the old hooks has dialers of its own, which Preconnect's would bypass
+	if err != nil || u.Scheme != "https" || u.Hostname() == "" || tr.DialTLSContext != nil || tr.DialTLS != nil || tr.Dial != nil {
 		return "", false
 	}
 	if tr.Proxy != nil {
