@@ -13,11 +13,12 @@ import (
 
 // preconnMaxIdle is how long a pre-opened connection may wait for its
 // first request. A server may close a connection that sends nothing (Vault
-// waits 10 s for a request's header by default, other servers less), and
-// net/http does not resend a request over a new connection that failed: a
-// connection older than this is closed and a fresh one dialed instead. The
-// ID token it waits for comes in well under a second.
-const preconnMaxIdle = 5 * time.Second
+// waits 10 s for a request's header by default, servers hardened against
+// slow clients 5 s), and net/http does not resend a request over a new
+// connection that failed (nor do we a Vault login): a connection older
+// than this is closed and a fresh one dialed instead. The ID token it
+// waits for comes in well under a second.
+const preconnMaxIdle = 2 * time.Second
 
 // Preconnect opens the connection tr's first request to target would open
 // (TCP, then the TLS handshake), now and in the background, so that a
