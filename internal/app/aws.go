@@ -91,7 +91,13 @@ func envCredentials(getenv func(string) string) awssts.Credentials {
 // credentials. With use-existing-credentials, working credentials in the
 // environment are kept instead (assumed is false).
 func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens awssts.TokenFunc, env awssts.Credentials, out *runner.Runner, client *http.Client) (creds awssts.Credentials, assumed bool, err error) {
-	sts := awssts.New(awssts.Options{Region: p.Region, Endpoint: p.Endpoint, HTTP: netpolicy.STS.Client(client)})
+	// STS's connection opens while the ID token is fetched: the first
+	// call then finds it ready (see netpolicy.Preconnect).
+	opts := awssts.Options{Region: p.Region, Endpoint: p.Endpoint}
+	var release func()
+	opts.HTTP, release = netpolicy.STS.PreconnectedClient(ctx, client, opts.URL(ctx))
+	defer release()
+	sts := awssts.New(opts)
 	// The environment's credentials are secrets too, whatever we do next.
 	out.Mask(env.AccessKeyID)
 	out.Mask(env.SecretAccessKey)

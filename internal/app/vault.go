@@ -71,6 +71,9 @@ func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Conte
 	if err != nil {
 		return res, err
 	}
+	// Vault's connection opens while the login's ID token (or AWS
+	// credentials) are fetched: the login then finds it ready.
+	defer c.Preconnect(ctx)()
 	out.Infof("Logging in to Vault at %s (auth/%s, method %s%s)", p.Address, p.Mount, p.Method, roleSuffix(p))
 	if awsLogin != nil {
 		out.Infof("Signing sts:GetCallerIdentity for %s (%s) with %s", p.AWSLogin.STSURL, p.AWSLogin.Region, awsLoginSource(p))

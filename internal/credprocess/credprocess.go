@@ -97,7 +97,12 @@ func assume(ctx context.Context, cfg config, d Deps) (Output, error) {
 		return Output{}, &EnvError{}
 	}
 	src := &idtoken.HTTP{URL: url, RequestToken: secret.New(token), Client: netpolicy.TokenService.Client(d.HTTP)}
-	sts := awssts.New(awssts.Options{Region: cfg.Role.Region, Endpoint: cfg.Role.Endpoint, HTTP: netpolicy.STS.Client(d.HTTP)})
+	// STS's connection opens while the ID token is fetched.
+	opts := awssts.Options{Region: cfg.Role.Region, Endpoint: cfg.Role.Endpoint}
+	var release func()
+	opts.HTTP, release = netpolicy.STS.PreconnectedClient(ctx, d.HTTP, opts.URL(ctx))
+	defer release()
+	sts := awssts.New(opts)
 	policy := netpolicy.STS.Retry(cfg.Role.MaxAttempts, "--retry-max-attempts")
 	creds, err := sts.Assume(ctx, awssts.Request{
 		RoleARN:     cfg.Role.RoleARN,

@@ -5,6 +5,7 @@
 package netpolicy
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"time"
@@ -80,6 +81,26 @@ func (s Service) Client(base *http.Client) *http.Client {
 			rt = own // a test's fake: it has no timeouts to set
 		}
 	}
+	return s.guarded(rt)
+}
+
+// PreconnectedClient is Client, with the connection to target that its
+// first request will use opened at once (see Preconnect), for a caller
+// that has something else to wait for before that request. release closes
+// the connection if no request took it.
+func (s Service) PreconnectedClient(ctx context.Context, base *http.Client, target string) (c *http.Client, release func()) {
+	if own := baseTransport(base); own != nil {
+		if _, ok := own.(*http.Transport); !ok {
+			return s.Client(base), func() {} // a test's fake: nothing to dial
+		}
+	}
+	tr := s.Transport(base)
+	release = Preconnect(ctx, tr, target)
+	return s.guarded(tr), release
+}
+
+// guarded is the client for s over rt: every redirect refused.
+func (s Service) guarded(rt http.RoundTripper) *http.Client {
 	return &http.Client{Transport: redirectGuard{s, rt}, CheckRedirect: s.refuseRedirect}
 }
 

@@ -4,6 +4,7 @@
 package vault
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -35,6 +36,9 @@ type Client struct {
 	api   *api.Client
 	retry retry.Policy
 	batch bool // the token Login got is a batch token
+
+	transport *http.Transport // under the api client's guard and body limit
+	address   string
 }
 
 // New returns a client with no token, configured by o alone: no VAULT_*
@@ -84,7 +88,14 @@ func New(o Options) (*Client, error) {
 	if o.Namespace != "" {
 		c.SetNamespace(o.Namespace)
 	}
-	return &Client{api: c, retry: o.Retry}, nil
+	return &Client{api: c, retry: o.Retry, transport: tr, address: o.Address}, nil
+}
+
+// Preconnect opens the connection the first request will use now, in the
+// background (see netpolicy.Preconnect), with the TLS settings above: call
+// it before that request, and release once the client is done.
+func (c *Client) Preconnect(ctx context.Context) (release func()) {
+	return netpolicy.Preconnect(ctx, c.transport, c.address)
 }
 
 // UseToken makes later calls authenticate with token.

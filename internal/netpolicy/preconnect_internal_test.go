@@ -1,0 +1,86 @@
+package netpolicy
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// finished is a pre-dial that has ended with conn or err, opened at.
+func finished(d *tlsDialer, addr string, conn *tls.Conn, err error, at time.Time) *preconn {
+	p := &preconn{addr: addr, dialer: d, cancel: func() {}, done: make(chan struct{}), conn: conn, err: err, at: at}
+	close(p.done)
+	return p
+}
+
+// What the first dial does with a pre-dial that has ended: a fresh
+// connection is used; one that waited too long, or a pre-dial that failed
+// other than by a timeout, means a new dial; a timeout is reported as is,
+// without waiting as long again.
+func TestPreconn_FirstDialAfterThePredial(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		age       time.Duration
+		predial   error
+		wantDials int32
+		wantErr   error
+		wantSame  bool // the pre-opened connection is the one returned
+	}{
+		{name: "fresh_connection_is_used", wantSame: true},
+		{name: "connection_idle_too_long_is_replaced", age: preconnMaxIdle + time.Minute, wantDials: 1},
+		{name: "refused_predial_dials_again", predial: errors.New("connect: connection refused"), wantDials: 1},
+		{name: "timed_out_predial_is_reported_as_is", predial: handshakeTimeoutError{}, wantErr: handshakeTimeoutError{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewTLSServer(http.NotFoundHandler())
+			t.Cleanup(srv.Close)
+			addr := srv.Listener.Addr().String()
+			var dials atomic.Int32
+			d := &tlsDialer{config: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // a loopback test server
+				dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
+					dials.Add(1)
+					return (&net.Dialer{}).DialContext(ctx, network, addr)
+				}}
+			var pre *tls.Conn
+			if tt.predial == nil {
+				c, err := d.dialTLS(context.Background(), "tcp", addr)
+				require.NoError(t, err)
+				pre = c.(*tls.Conn)
+				dials.Store(0)
+			}
+			p := finished(d, addr, pre, tt.predial, time.Now().Add(-tt.age))
+
+			got, err := p.dialTLS(context.Background(), "tcp", addr)
+
+			if tt.wantErr != nil {
+				assert.Equal(t, tt.wantErr, err)
+			} else {
+				require.NoError(t, err)
+				t.Cleanup(func() { _ = got.Close() })
+				assert.Equal(t, tt.wantSame, got == net.Conn(pre), "the pre-opened connection")
+			}
+			assert.Equal(t, tt.wantDials, dials.Load(), "new dials")
+			if pre != nil && !tt.wantSame {
+				_, err := pre.Write([]byte("x"))
+				assert.Error(t, err, "the replaced connection is closed")
+			}
+			// A second dial never gets the pre-opened connection.
+			again, err := p.dialTLS(context.Background(), "tcp", addr)
+			require.NoError(t, err)
+			assert.NotEqual(t, net.Conn(pre), again)
+			_ = again.Close()
+		})
+	}
+}
