@@ -72,6 +72,9 @@ func (e *env) vaultRTRows(ctx context.Context, w io.Writer, runs int, latency ti
 					return fmt.Errorf("vault flow, %d path(s), run %d: %w", n, i, err)
 				}
 				spans := rec.take()
+				if err := plainVaultRun(spans, requests[b]); err != nil {
+					return fmt.Errorf("vault flow, %d path(s), run %d: %w", n, i, err)
+				}
 				v := vaultRun{run: r, spans: spans}
 				if haveCPU {
 					v.vaultCPU = vaultCPU.used() - cpuBefore
@@ -165,4 +168,18 @@ func vaultActionInputs(vaultURL, owner string, n int) map[string]string {
 		"jwtGithubAudience": "https://github.com/" + owner,
 		"secrets":           strings.TrimSuffix(strings.Join(specs, "\n"), ";"),
 	}
+}
+
+// plainVaultRun refuses a run that did not read the plain way: three round
+// trips (login, one wave of reads, revocation), as many requests as the
+// binary's earlier runs of the same size. A run that retried would time
+// the retries, not the flow.
+func plainVaultRun(spans []span, earlier []int) error {
+	switch trips := countRoundTrips(spans); {
+	case trips != 3:
+		return fmt.Errorf("took %d round trips to Vault, want 3 (login, reads, revocation): it retried or failed", trips)
+	case len(earlier) > 0 && len(spans) != earlier[0]:
+		return fmt.Errorf("made %d Vault requests where its first run made %d: it retried", len(spans), earlier[0])
+	}
+	return nil
 }
