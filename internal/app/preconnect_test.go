@@ -176,6 +176,21 @@ func assertOneHandshake(t *testing.T, p *tlsPeer, wantClientCerts int32) {
 	assert.Equal(t, wantClientCerts, p.clientCerts.Load(), "client certificates shown")
 }
 
+// A Vault token given as input, only to be exported, sends Vault nothing:
+// no connection is opened to it ahead of time either.
+func TestRun_AVaultTokenOnlyExportedOpensNoConnection(t *testing.T) {
+	t.Parallel()
+	vlt := newTLSPeer(t, fakeVault, false)
+	ca, _ := vlt.certPEM(t)
+	env := stepEnv(t, map[string]string{"vault-url": vlt.URL, "vault-method": "token", "vault-token": "hvs.given",
+		"vault-export-token": "true", "vault-ca-certificate": ca}, nil)
+
+	stdout, err := runStep(context.Background(), env, netpolicy.NewClient())
+
+	require.NoError(t, err, stdout)
+	assert.Zero(t, vlt.conns.Load(), "connections opened to Vault")
+}
+
 // An input error stops the step before any connection is opened, to the
 // token service, STS or Vault.
 func TestRun_InputErrorOpensNoConnection(t *testing.T) {

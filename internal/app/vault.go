@@ -58,6 +58,13 @@ func postRevokes(p *plan.VaultPlan, r vaultResult) bool {
 // token, which Vault keeps no record of.
 func (r vaultResult) revocable() bool { return r.client != nil && r.client.Revocable() }
 
+// loginFetchesFirst reports whether a login by method must first fetch
+// something over the network: an ID token (jwt), and for aws the role's
+// credentials too. Only then does opening Vault's connection early save
+// round trips, and only then is it opened: other logins leave at once, and
+// the token method may send Vault nothing at all.
+func loginFetchesFirst(method string) bool { return method == "jwt" || method == "aws" }
+
 func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Context) (secret.String, error), awsLogin *vault.AWSLogin, out *runner.Runner, client *http.Client) (vaultResult, error) {
 	var res vaultResult
 	// The credentials the user gave, before any request can fail and print.
@@ -73,7 +80,9 @@ func readVault(ctx context.Context, p *plan.VaultPlan, tokens func(context.Conte
 	}
 	// Vault's connection opens while the login's ID token (or AWS
 	// credentials) are fetched: the login then finds it ready.
-	defer c.Preconnect(ctx)()
+	if loginFetchesFirst(p.Method) {
+		defer c.Preconnect(ctx)()
+	}
 	out.Infof("Logging in to Vault at %s (auth/%s, method %s%s)", p.Address, p.Mount, p.Method, roleSuffix(p))
 	if awsLogin != nil {
 		out.Infof("Signing sts:GetCallerIdentity for %s (%s) with %s", p.AWSLogin.STSURL, p.AWSLogin.Region, awsLoginSource(p))

@@ -2,6 +2,7 @@ package awssts
 
 import (
 	"context"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -11,7 +12,8 @@ import (
 // endpoint for Region (what New's client resolves for each call); "" when
 // neither gives one.
 func (o Options) URL(ctx context.Context) string {
-	params := sts.EndpointParameters{Region: aws.String(o.Region)}
+	region, fips := fipsRegion(o.Region)
+	params := sts.EndpointParameters{Region: aws.String(region), UseFIPS: aws.Bool(fips)}
 	if o.Endpoint != "" {
 		params.Endpoint = aws.String(o.Endpoint)
 	}
@@ -20,4 +22,17 @@ func (o Options) URL(ctx context.Context) string {
 		return ""
 	}
 	return e.URI.String()
+}
+
+// fipsRegion reads a region name as the SDK's client does: one that holds
+// "fips-", "-fips-" or "-fips" (fips-us-east-1, us-fips-east-1,
+// us-east-1-fips) names the region without it, reached at its FIPS
+// endpoint.
+func fipsRegion(region string) (string, bool) {
+	if !strings.Contains(region, "fips-") && !strings.Contains(region, "-fips") {
+		return region, false
+	}
+	region = strings.ReplaceAll(region, "-fips-", "-")
+	region = strings.ReplaceAll(region, "fips-", "")
+	return strings.ReplaceAll(region, "-fips", ""), true
 }

@@ -40,6 +40,9 @@ func TestOptions_URLIsWhereCallsGo(t *testing.T) {
 		{"china_partition", "cn-north-1", "", "https://sts.cn-north-1.amazonaws.com.cn"},
 		{"govcloud", "us-gov-west-1", "", "https://sts.us-gov-west-1.amazonaws.com"},
 		{"sts_endpoint_input", "us-east-1", "https://sts.example.com:8443", "https://sts.example.com:8443"},
+		{"fips_prefix", "fips-us-east-1", "", "https://sts-fips.us-east-1.amazonaws.com"},
+		{"fips_infix", "us-fips-east-1", "", "https://sts-fips.us-east-1.amazonaws.com"},
+		{"fips_suffix", "us-east-1-fips", "", "https://sts-fips.us-east-1.amazonaws.com"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

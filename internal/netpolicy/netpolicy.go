@@ -95,7 +95,7 @@ func (s Service) PreconnectedClient(ctx context.Context, base *http.Client, targ
 		}
 	}
 	tr := s.Transport(base)
-	release = Preconnect(ctx, tr, target)
+	release = s.Preconnect(ctx, tr, target)
 	return s.guarded(tr), release
 }
 

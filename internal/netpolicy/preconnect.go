@@ -11,14 +11,22 @@ import (
 	"time"
 )
 
-// preconnMaxIdle is how long a pre-opened connection may wait for its
-// first request. A server may close a connection that sends nothing (Vault
-// waits 10 s for a request's header by default, servers hardened against
-// slow clients 5 s), and net/http does not resend a request over a new
-// connection that failed (nor do we a Vault login): a connection older
-// than this is closed and a fresh one dialed instead. The ID token it
-// waits for comes in well under a second.
-const preconnMaxIdle = 2 * time.Second
+// maxIdle is how long a pre-opened connection to s may wait for its first
+// request. A server may close a connection that sends nothing (Vault waits
+// 10 s for a request's header by default, servers hardened against slow
+// clients 5 s, a proxy in front of Vault may wait less), and net/http does
+// not resend a request over a new connection that failed: a connection
+// older than this is closed and a fresh one dialed instead. A repeatable
+// request (STS) is retried if its connection was closed all the same, so
+// it may wait 2 s; a Vault login is not retried on a network fault (it may
+// have created a token), so its connection waits 1 s at most. The ID token
+// they wait for comes in well under a second.
+func (s Service) maxIdle() time.Duration {
+	if s.Repeatable {
+		return 2 * time.Second
+	}
+	return time.Second
+}
 
 // Preconnect opens the connection tr's first request to target would open
 // (TCP, then the TLS handshake), now and in the background, so that a
@@ -39,7 +47,10 @@ const preconnMaxIdle = 2 * time.Second
 // (tr.Proxy names one for target) the connection is the proxy's, set up
 // by net/http's CONNECT, and is left to it. release closes the pre-opened
 // connection if no request took it; call it once tr's requests are done.
-func Preconnect(ctx context.Context, tr *http.Transport, target string) (release func()) {
+//
+// tr keeps the TLS settings it has now for every later dial: set them all
+// before, and change them (or those of a Clone of tr) no more after.
+func (s Service) Preconnect(ctx context.Context, tr *http.Transport, target string) (release func()) {
 	addr, ok := preconnectable(tr, target)
 	if !ok {
 		return func() {}
@@ -54,7 +65,7 @@ func Preconnect(ctx context.Context, tr *http.Transport, target string) (release
 	if d.dial == nil {
 		d.dial = (&net.Dialer{}).DialContext
 	}
-	p := &preconn{addr: addr, dialer: d, done: make(chan struct{})}
+	p := &preconn{addr: addr, dialer: d, maxIdle: s.maxIdle(), done: make(chan struct{})}
 	pctx, cancel := context.WithCancel(ctx)
 	p.cancel = cancel
 	go p.open(pctx)
@@ -93,14 +104,15 @@ func preconnectable(tr *http.Transport, target string) (string, bool) {
 // preconn is one pre-opened connection and who owns it: the first dial to
 // addr, or release, whichever claims it first.
 type preconn struct {
-	addr   string
-	dialer *tlsDialer
-	cancel context.CancelFunc
+	addr    string
+	dialer  *tlsDialer
+	maxIdle time.Duration
+	cancel  context.CancelFunc
 
 	done chan struct{} // closed when conn, err and at are set
 	conn *tls.Conn
 	err  error
-	at   time.Time // when the handshake finished
+	at   time.Time // when the pre-dial ended
 
 	mu      sync.Mutex
 	claimed bool
@@ -110,9 +122,9 @@ func (p *preconn) open(ctx context.Context) {
 	defer close(p.done)
 	conn, err := p.dialer.dialTLS(ctx, "tcp", p.addr)
 	if err == nil {
-		p.conn, p.at = conn.(*tls.Conn), time.Now()
+		p.conn = conn.(*tls.Conn)
 	}
-	p.err = err
+	p.err, p.at = err, time.Now()
 }
 
 // claim reports whether the caller is the first to ask for the connection.
@@ -130,6 +142,7 @@ func (p *preconn) dialTLS(ctx context.Context, network, addr string) (net.Conn, 
 	if addr != p.addr || !p.claim() {
 		return p.dialer.dialTLS(ctx, network, addr)
 	}
+	asked := time.Now()
 	select {
 	case <-p.done:
 	case <-ctx.Done():
@@ -140,13 +153,15 @@ func (p *preconn) dialTLS(ctx context.Context, network, addr string) (net.Conn, 
 	}
 	p.cancel()
 	switch {
-	case p.err == nil && time.Since(p.at) <= preconnMaxIdle:
+	case p.err == nil && time.Since(p.at) <= p.maxIdle:
 		return p.conn, nil
 	case p.err == nil:
 		_ = p.conn.Close()
-	case isTimeout(p.err) && ctx.Err() == nil:
-		// The same dial with the same limits, started earlier: dialing
-		// again would only wait as long for the same answer.
+	case isTimeout(p.err) && p.at.After(asked) && ctx.Err() == nil:
+		// The request was already waiting for this dial, which has the
+		// same limits and started earlier: dialing again would only wait
+		// as long for the same answer. A timeout that ended before the
+		// request came is old news (the server may be back): dial again.
 		return nil, p.err
 	}
 	return p.dialer.dialTLS(ctx, network, addr)

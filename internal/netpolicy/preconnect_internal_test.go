@@ -15,31 +15,37 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// finished is a pre-dial that has ended with conn or err, opened at.
-func finished(d *tlsDialer, addr string, conn *tls.Conn, err error, at time.Time) *preconn {
-	p := &preconn{addr: addr, dialer: d, cancel: func() {}, done: make(chan struct{}), conn: conn, err: err, at: at}
+// finished is a pre-dial to s that ended at with conn or err.
+func finished(s Service, d *tlsDialer, addr string, conn *tls.Conn, err error, at time.Time) *preconn {
+	p := &preconn{addr: addr, dialer: d, maxIdle: s.maxIdle(), cancel: func() {}, done: make(chan struct{}), conn: conn, err: err, at: at}
 	close(p.done)
 	return p
 }
 
 // What the first dial does with a pre-dial that has ended: a fresh
-// connection is used; one that waited too long, or a pre-dial that failed
-// other than by a timeout, means a new dial; a timeout is reported as is,
-// without waiting as long again.
+// connection is used; one that waited too long (2 s for STS, 1 s for
+// Vault, whose login is not retried), or a pre-dial that failed other than
+// by a timeout, means a new dial; a timeout the request was waiting for is
+// reported as is, without waiting as long again, but one that ended before
+// the request came means a new dial (the server may be back).
 func TestPreconn_FirstDialAfterThePredial(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name      string
-		age       time.Duration
+		service   Service
+		age       time.Duration // how long before the dial the pre-dial ended; < 0: after the dial came
 		predial   error
 		wantDials int32
 		wantErr   error
 		wantSame  bool // the pre-opened connection is the one returned
 	}{
-		{name: "fresh_connection_is_used", wantSame: true},
-		{name: "connection_idle_too_long_is_replaced", age: preconnMaxIdle + time.Minute, wantDials: 1},
-		{name: "refused_predial_dials_again", predial: errors.New("connect: connection refused"), wantDials: 1},
-		{name: "timed_out_predial_is_reported_as_is", predial: handshakeTimeoutError{}, wantErr: handshakeTimeoutError{}},
+		{name: "fresh_connection_is_used", service: STS, wantSame: true},
+		{name: "sts_connection_idle_for_a_second_and_a_half_is_used", service: STS, age: 1500 * time.Millisecond, wantSame: true},
+		{name: "sts_connection_idle_too_long_is_replaced", service: STS, age: 2*time.Second + time.Minute, wantDials: 1},
+		{name: "vault_connection_idle_for_a_second_and_a_half_is_replaced", service: Vault, age: 1500 * time.Millisecond, wantDials: 1},
+		{name: "refused_predial_dials_again", service: STS, predial: errors.New("connect: connection refused"), wantDials: 1},
+		{name: "timeout_the_dial_waited_for_is_reported_as_is", service: STS, age: -time.Hour, predial: handshakeTimeoutError{}, wantErr: handshakeTimeoutError{}},
+		{name: "timeout_over_before_the_dial_came_dials_again", service: Vault, age: time.Second, predial: handshakeTimeoutError{}, wantDials: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,7 +66,7 @@ func TestPreconn_FirstDialAfterThePredial(t *testing.T) {
 				pre = c.(*tls.Conn)
 				dials.Store(0)
 			}
-			p := finished(d, addr, pre, tt.predial, time.Now().Add(-tt.age))
+			p := finished(tt.service, d, addr, pre, tt.predial, time.Now().Add(-tt.age))
 
 			got, err := p.dialTLS(context.Background(), "tcp", addr)
 

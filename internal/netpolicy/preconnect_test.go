@@ -111,7 +111,7 @@ func TestPreconnect_FirstRequestUsesThePreopenedConnection(t *testing.T) {
 				cert := srv.TLS.Certificates[0] // any certificate will do: the server asks for one, checks none
 				tr.TLSClientConfig.Certificates = []tls.Certificate{cert}
 			}
-			release := netpolicy.Preconnect(context.Background(), tr, srv.URL)
+			release := netpolicy.STS.Preconnect(context.Background(), tr, srv.URL)
 			defer release()
 			<-srv.handshaken // opened, and its protocol chosen, before any request exists
 
@@ -131,7 +131,7 @@ func TestPreconnect_LaterDialsOpenNewConnections(t *testing.T) {
 	t.Parallel()
 	srv := newCountingServer(t, false, false)
 	tr := transportFor(t, srv)
-	release := netpolicy.Preconnect(context.Background(), tr, srv.URL)
+	release := netpolicy.STS.Preconnect(context.Background(), tr, srv.URL)
 	defer release()
 	req, err := http.NewRequest(http.MethodGet, srv.URL, nil)
 	require.NoError(t, err)
@@ -150,7 +150,7 @@ func TestPreconnect_LaterDialsOpenNewConnections(t *testing.T) {
 func TestPreconnect_ReleaseClosesAnUnusedConnection(t *testing.T) {
 	t.Parallel()
 	srv := newCountingServer(t, false, false)
-	release := netpolicy.Preconnect(context.Background(), transportFor(t, srv), srv.URL)
+	release := netpolicy.STS.Preconnect(context.Background(), transportFor(t, srv), srv.URL)
 	<-srv.accepted
 	release()
 	<-srv.closed // the server sees it closed; a leak would hang here
@@ -186,7 +186,7 @@ func TestPreconnect_FailedPredialGivesTheSameError(t *testing.T) {
 			require.ErrorContains(t, want, tt.wantErr)
 
 			tr := netpolicy.STS.Transport(netpolicy.NewClient())
-			release := netpolicy.Preconnect(context.Background(), tr, target)
+			release := netpolicy.STS.Preconnect(context.Background(), tr, target)
 			defer release()
 			_, got := get(t, tr, target)
 			require.Error(t, got)
@@ -223,7 +223,7 @@ func TestPreconnect_ServerListeningOnlyLaterStillAnswers(t *testing.T) {
 		}
 		return dial(ctx, network, a)
 	}
-	release := netpolicy.Preconnect(context.Background(), tr, "https://"+addr)
+	release := netpolicy.STS.Preconnect(context.Background(), tr, "https://"+addr)
 	defer release()
 	got, err := get(t, tr, "https://"+addr)
 	require.NoError(t, err)
@@ -250,7 +250,7 @@ func TestPreconnect_NothingBehindAProxy(t *testing.T) {
 			srv := newCountingServer(t, false, false)
 			tr := transportFor(t, srv)
 			tr.Proxy = tt.proxy
-			netpolicy.Preconnect(context.Background(), tr, srv.URL)()
+			netpolicy.STS.Preconnect(context.Background(), tr, srv.URL)()
 			assert.Nil(t, tr.DialTLSContext, "a dialer of Preconnect's")
 			assert.Zero(t, srv.conns.Load(), "connections accepted")
 		})
@@ -280,7 +280,7 @@ func TestPreconnect_FollowsTheProxyInputs(t *testing.T) {
 				dials.Add(1)
 				return nil, io.ErrClosedPipe
 			}
-			netpolicy.Preconnect(context.Background(), tr, "https://sts.us-east-1.amazonaws.com")()
+			netpolicy.STS.Preconnect(context.Background(), tr, "https://sts.us-east-1.amazonaws.com")()
 			assert.Equal(t, tt.wantPredial, tr.DialTLSContext != nil, "a dialer of Preconnect's")
 			wantDials := int32(0)
 			if tt.wantPredial {

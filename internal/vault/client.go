@@ -95,7 +95,7 @@ func New(o Options) (*Client, error) {
 // background (see netpolicy.Preconnect), with the TLS settings above: call
 // it before that request, and release once the client is done.
 func (c *Client) Preconnect(ctx context.Context) (release func()) {
-	return netpolicy.Preconnect(ctx, c.transport, c.address)
+	return netpolicy.Vault.Preconnect(ctx, c.transport, c.address)
 }
 
 // UseToken makes later calls authenticate with token.
