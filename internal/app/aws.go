@@ -92,7 +92,7 @@ func envCredentials(getenv func(string) string) awssts.Credentials {
 // environment are kept instead (assumed is false).
 func assumeRole(ctx context.Context, p *plan.AWSPlan, tokens awssts.TokenFunc, env awssts.Credentials, out *runner.Runner, client *http.Client) (creds awssts.Credentials, assumed bool, err error) {
 	// STS's connection opens while the ID token is fetched: the first
-	// call then finds it ready (see netpolicy.Preconnect).
+	// call then finds it ready (see netpolicy.Service.Preconnect).
 	opts := awssts.Options{Region: p.Region, Endpoint: p.Endpoint}
 	var release func()
 	opts.HTTP, release = netpolicy.STS.PreconnectedClient(ctx, client, opts.URL(ctx))

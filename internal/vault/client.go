@@ -92,7 +92,7 @@ func New(o Options) (*Client, error) {
 }
 
 // Preconnect opens the connection the first request will use now, in the
-// background (see netpolicy.Preconnect), with the TLS settings above: call
+// background (see netpolicy.Service.Preconnect), with the TLS settings above: call
 // it before that request, and release once the client is done.
 func (c *Client) Preconnect(ctx context.Context) (release func()) {
 	return netpolicy.Vault.Preconnect(ctx, c.transport, c.address)
