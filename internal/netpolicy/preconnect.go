@@ -40,8 +40,7 @@ func (s Service) maxIdle() time.Duration {
 // pre-opened connection, waiting for it if it is still being opened; every
 // other dial, including a retry's, opens a new connection exactly as
 // net/http would. A pre-dial that fails changes nothing: the request dials
-// anew and meets whatever error it would have met (only a timeout is
-// reported as is, since dialing again would wait as long once more).
+// anew and meets whatever error it would have met.
 //
 // Only an https target reached directly is pre-opened: through a proxy
 // (tr.Proxy names one for target) the connection is the proxy's, set up
@@ -142,7 +141,6 @@ func (p *preconn) dialTLS(ctx context.Context, network, addr string) (net.Conn, 
 	if addr != p.addr || !p.claim() {
 		return p.dialer.dialTLS(ctx, network, addr)
 	}
-	asked := time.Now()
 	select {
 	case <-p.done:
 	case <-ctx.Done():
@@ -157,13 +155,9 @@ func (p *preconn) dialTLS(ctx context.Context, network, addr string) (net.Conn, 
 		return p.conn, nil
 	case p.err == nil:
 		_ = p.conn.Close()
-	case isTimeout(p.err) && p.at.After(asked) && ctx.Err() == nil:
-		// The request was already waiting for this dial, which has the
-		// same limits and started earlier: dialing again would only wait
-		// as long for the same answer. A timeout that ended before the
-		// request came is old news (the server may be back): dial again.
-		return nil, p.err
 	}
+	// A pre-dial that failed, even by a timeout, is not the request's
+	// answer: it started earlier, and the server may be back by now.
 	return p.dialer.dialTLS(ctx, network, addr)
 }
 
@@ -181,11 +175,6 @@ func (p *preconn) discard() {
 	if p.conn != nil {
 		_ = p.conn.Close()
 	}
-}
-
-func isTimeout(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // tlsDialer opens a TLS connection as net/http does when it has no

@@ -135,6 +135,9 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 		if p.Endpoint, err = serverURL("sts-endpoint", e, "https://sts.us-east-1.amazonaws.com"); err != nil {
 			return nil, err
 		}
+		if _, fips := awsnames.FIPSRegion(p.Region); fips {
+			return nil, &inputs.Error{Input: "sts-endpoint", Value: e, Hint: awsnames.FIPSEndpointHint}
+		}
 	}
 	if p.MaxAttempts, err = r.Int("retry-max-attempts", defaultMaxAttempts, 1, 100); err != nil {
 		return nil, err

@@ -66,6 +66,9 @@ func CheckWebIdentityRole(r WebIdentityRole) (WebIdentityRole, error) {
 		if r.Endpoint, err = serverURL("sts-endpoint", r.Endpoint, "https://sts.us-east-1.amazonaws.com"); err != nil {
 			return r, err
 		}
+		if _, fips := awsnames.FIPSRegion(r.Region); fips {
+			return r, &inputs.Error{Input: "sts-endpoint", Value: r.Endpoint, Hint: awsnames.FIPSEndpointHint}
+		}
 	}
 	if r.MaxAttempts == 0 {
 		r.MaxAttempts = defaultMaxAttempts

@@ -41,6 +41,8 @@ func TestCheckWebIdentityRole(t *testing.T) {
 		{name: "bad_session_name", in: with(func(r *plan.WebIdentityRole) { r.SessionName = "a b" }), wantErr: "role-session-name"},
 		{name: "duration_too_short", in: with(func(r *plan.WebIdentityRole) { r.Duration = 60 * time.Second }), wantErr: `role-duration-seconds has an invalid value "60"`},
 		{name: "plain_http_to_a_remote_endpoint", in: with(func(r *plan.WebIdentityRole) { r.Endpoint = "http://sts.example.com" }), wantErr: "plain http is allowed only for a loopback"},
+		{name: "fips_region_name_with_an_endpoint_of_its_own", in: with(func(r *plan.WebIdentityRole) { r.Region, r.Endpoint = "fips-us-east-1", "https://sts.example.com" }),
+			wantErr: `sts-endpoint has an invalid value "https://sts.example.com"`},
 		{name: "too_many_attempts", in: with(func(r *plan.WebIdentityRole) { r.MaxAttempts = 101 }), wantErr: `retry-max-attempts has an invalid value "101"`},
 	}
 	for _, tt := range tests {
