@@ -2,14 +2,10 @@ package app_test
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/pem"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -17,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/federate-action/federate/internal/netpolicy"
+	"github.com/federate-action/federate/internal/netpolicy/netpolicytest"
 )
 
 const assumedAnswer = `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>` +
@@ -25,60 +22,19 @@ const assumedAnswer = `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.ama
 	`<AssumedRoleUser><Arn>arn:aws:sts::111122223333:assumed-role/r/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>` +
 	`</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`
 
-// tlsPeer is STS or Vault over TLS, counting the connections it accepts,
-// the handshakes it starts and the client certificates it is shown.
-type tlsPeer struct {
-	*httptest.Server
-	conns, hellos, clientCerts atomic.Int32
-	accepted                   chan struct{} // closed at the first connection
-}
-
-func newTLSPeer(t *testing.T, h http.HandlerFunc, askClientCert bool) *tlsPeer {
+// newTLSPeer is STS or Vault over TLS (HTTP/2 offered: Vault's mount
+// lookups and reads share the login's connection), counting what reaches
+// it.
+func newTLSPeer(t *testing.T, h http.HandlerFunc, askClientCert bool) *netpolicytest.Server {
 	t.Helper()
-	p := &tlsPeer{accepted: make(chan struct{})}
-	var once sync.Once
-	p.Server = httptest.NewUnstartedServer(h)
-	p.EnableHTTP2 = true // Vault's mount lookups and reads share the login's connection
-	p.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			p.conns.Add(1)
-			once.Do(func() { close(p.accepted) })
-		}
-	}
-	p.TLS = &tls.Config{
-		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) { p.hellos.Add(1); return nil, nil },
-		VerifyConnection: func(cs tls.ConnectionState) error {
-			if len(cs.PeerCertificates) > 0 {
-				p.clientCerts.Add(1)
-			}
-			return nil
-		},
-	}
-	if askClientCert {
-		p.TLS.ClientAuth = tls.RequireAnyClientCert
-	}
-	p.StartTLS()
-	t.Cleanup(p.Close)
-	return p
-}
-
-// certPEM is p's certificate, and its key, in PEM.
-func (p *tlsPeer) certPEM(t *testing.T) (cert, key string) {
-	t.Helper()
-	pair := p.TLS.Certificates[0]
-	der, err := x509.MarshalPKCS8PrivateKey(pair.PrivateKey)
-	require.NoError(t, err)
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: pair.Certificate[0]})),
-		string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	return netpolicytest.NewServer(t, h, netpolicytest.Options{HTTP2: true, AskClientCert: askClientCert})
 }
 
 // trusting is a client whose transport trusts p's certificate, for STS
 // (Vault trusts what vault-ca-certificate says).
-func trusting(p *tlsPeer) *http.Client {
+func trusting(p *netpolicytest.Server) *http.Client {
 	tr := netpolicy.STS.Transport(nil)
-	roots := x509.NewCertPool()
-	roots.AddCert(p.Certificate())
-	tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	tr.TLSClientConfig = p.Trusting()
 	return &http.Client{Transport: tr}
 }
 
@@ -106,11 +62,11 @@ func fakeVault(w http.ResponseWriter, r *http.Request) {
 // tokenServiceAfter is a token service that answers only once peer has
 // accepted a connection: a step that opened it only after the token would
 // wait for itself until action-timeout-s.
-func tokenServiceAfter(t *testing.T, peer *tlsPeer) *httptest.Server {
+func tokenServiceAfter(t *testing.T, peer *netpolicytest.Server) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case <-peer.accepted:
+		case <-peer.Accepted:
 			_, _ = w.Write([]byte(`{"value":"` + fakeJWT + `"}`))
 		case <-r.Context().Done():
 		}
@@ -143,11 +99,11 @@ func TestRun_OpensTheServiceConnectionWhileTheTokenIsFetched(t *testing.T) {
 			var client *http.Client
 			if tt.vault {
 				peer := newTLSPeer(t, fakeVault, tt.clientCert)
-				ca, _ := peer.certPEM(t)
+				ca, _ := peer.CertPEM(t)
 				in := map[string]string{"vault-url": peer.URL, "vault-role": "ci", "vault-ca-certificate": ca,
 					"vault-secrets": "secret/data/x key | X", "action-timeout-s": "10"}
 				if tt.clientCert {
-					in["vault-client-certificate"], in["vault-client-key"] = peer.certPEM(t)
+					in["vault-client-certificate"], in["vault-client-key"] = peer.CertPEM(t)
 				}
 				tokens := tokenServiceAfter(t, peer)
 				env = stepEnv(t, in, map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": tokens.URL + "/token?api-version=2.0",
@@ -169,11 +125,11 @@ func TestRun_OpensTheServiceConnectionWhileTheTokenIsFetched(t *testing.T) {
 	}
 }
 
-func assertOneHandshake(t *testing.T, p *tlsPeer, wantClientCerts int32) {
+func assertOneHandshake(t *testing.T, p *netpolicytest.Server, wantClientCerts int32) {
 	t.Helper()
-	assert.Equal(t, int32(1), p.conns.Load(), "connections accepted")
-	assert.Equal(t, int32(1), p.hellos.Load(), "TLS handshakes")
-	assert.Equal(t, wantClientCerts, p.clientCerts.Load(), "client certificates shown")
+	assert.Equal(t, int32(1), p.Conns.Load(), "connections accepted")
+	assert.Equal(t, int32(1), p.Hellos.Load(), "TLS handshakes")
+	assert.Equal(t, wantClientCerts, p.ClientCerts.Load(), "client certificates shown")
 }
 
 // A Vault token given as input, only to be exported, sends Vault nothing:
@@ -181,14 +137,14 @@ func assertOneHandshake(t *testing.T, p *tlsPeer, wantClientCerts int32) {
 func TestRun_AVaultTokenOnlyExportedOpensNoConnection(t *testing.T) {
 	t.Parallel()
 	vlt := newTLSPeer(t, fakeVault, false)
-	ca, _ := vlt.certPEM(t)
+	ca, _ := vlt.CertPEM(t)
 	env := stepEnv(t, map[string]string{"vault-url": vlt.URL, "vault-method": "token", "vault-token": "hvs.given",
 		"vault-export-token": "true", "vault-ca-certificate": ca}, nil)
 
 	stdout, err := runStep(context.Background(), env, netpolicy.NewClient())
 
 	require.NoError(t, err, stdout)
-	assert.Zero(t, vlt.conns.Load(), "connections opened to Vault")
+	assert.Zero(t, vlt.Conns.Load(), "connections opened to Vault")
 }
 
 // An input error stops the step before any connection is opened, to the
@@ -217,7 +173,7 @@ func TestRun_InputErrorOpensNoConnection(t *testing.T) {
 			}
 			tokens.Start()
 			t.Cleanup(tokens.Close)
-			ca, _ := vlt.certPEM(t)
+			ca, _ := vlt.CertPEM(t)
 			in := map[string]string{"vault-url": vlt.URL, "vault-role": "ci", "vault-ca-certificate": ca,
 				"vault-secrets": "secret/data/x key | X"}
 			for k, v := range tt.inputs {
@@ -228,7 +184,7 @@ func TestRun_InputErrorOpensNoConnection(t *testing.T) {
 			_, err := runStep(context.Background(), env, trusting(sts))
 
 			require.Error(t, err)
-			assert.Zero(t, sts.conns.Load()+vlt.conns.Load()+tokenConns.Load(), "connections opened")
+			assert.Zero(t, sts.Conns.Load()+vlt.Conns.Load()+tokenConns.Load(), "connections opened")
 		})
 	}
 }
@@ -237,25 +193,18 @@ func TestRun_InputErrorOpensNoConnection(t *testing.T) {
 // pre-dial's failure is not what the step reports, the request's own is.
 func TestRun_ConnectionFailuresReadAsBefore(t *testing.T) {
 	t.Parallel()
-	refused := func(t *testing.T) string {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		addr := l.Addr().String()
-		require.NoError(t, l.Close())
-		return "https://" + addr
-	}
 	tests := []struct {
 		name    string
 		vault   bool
-		target  func(t *testing.T, peer *tlsPeer) string
+		target  func(t *testing.T, peer *netpolicytest.Server) string
 		wantErr string
 	}{
-		{"sts_unknown_certificate_authority", false, func(_ *testing.T, p *tlsPeer) string { return p.URL },
+		{"sts_unknown_certificate_authority", false, func(_ *testing.T, p *netpolicytest.Server) string { return p.URL },
 			`Post "%s/": tls: failed to verify certificate: x509: certificate signed by unknown authority`},
-		{"sts_connection_refused", false, func(t *testing.T, _ *tlsPeer) string { return refused(t) }, "connect: connection refused"},
-		{"vault_unknown_certificate_authority", true, func(_ *testing.T, p *tlsPeer) string { return p.URL },
+		{"sts_connection_refused", false, func(t *testing.T, _ *netpolicytest.Server) string { return netpolicytest.RefusedURL(t) }, "connect: connection refused"},
+		{"vault_unknown_certificate_authority", true, func(_ *testing.T, p *netpolicytest.Server) string { return p.URL },
 			`Put "%s/v1/auth/jwt/login": tls: failed to verify certificate: x509: certificate signed by unknown authority`},
-		{"vault_connection_refused", true, func(t *testing.T, _ *tlsPeer) string { return refused(t) }, "connect: connection refused"},
+		{"vault_connection_refused", true, func(t *testing.T, _ *netpolicytest.Server) string { return netpolicytest.RefusedURL(t) }, "connect: connection refused"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

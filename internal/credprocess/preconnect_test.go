@@ -3,14 +3,9 @@ package credprocess_test
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +14,7 @@ import (
 
 	"github.com/federate-action/federate/internal/credprocess"
 	"github.com/federate-action/federate/internal/netpolicy"
+	"github.com/federate-action/federate/internal/netpolicy/netpolicytest"
 )
 
 const assumedAnswer = `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>` +
@@ -32,33 +28,19 @@ const assumedAnswer = `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.ama
 // it (one connection, one handshake).
 func TestRun_OpensTheSTSConnectionWhileTheTokenIsFetched(t *testing.T) {
 	t.Parallel()
-	var conns, hellos atomic.Int32
-	accepted := make(chan struct{})
-	var once sync.Once
-	sts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	sts := netpolicytest.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte(assumedAnswer))
-	}))
-	sts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-			once.Do(func() { close(accepted) })
-		}
-	}
-	sts.TLS = &tls.Config{GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) { hellos.Add(1); return nil, nil }}
-	sts.StartTLS()
-	t.Cleanup(sts.Close)
+	}), netpolicytest.Options{})
 	tokens := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case <-accepted:
+		case <-sts.Accepted:
 			_, _ = w.Write([]byte(`{"value":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"}`))
 		case <-r.Context().Done():
 		}
 	}))
 	t.Cleanup(tokens.Close)
 	tr := netpolicy.STS.Transport(nil)
-	roots := x509.NewCertPool()
-	roots.AddCert(sts.Certificate())
-	tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	tr.TLSClientConfig = sts.Trusting()
 	env := map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": tokens.URL + "/token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "t"}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // old code: the token service waits for this
 	defer cancel()
@@ -71,6 +53,6 @@ func TestRun_OpensTheSTSConnectionWhileTheTokenIsFetched(t *testing.T) {
 
 	require.NoError(t, err, stderr.String())
 	assert.Contains(t, stdout.String(), "ASIAEXAMPLEEXAMPLE00")
-	assert.Equal(t, int32(1), conns.Load(), "connections accepted")
-	assert.Equal(t, int32(1), hellos.Load(), "TLS handshakes")
+	assert.Equal(t, int32(1), sts.Conns.Load(), "connections accepted")
+	assert.Equal(t, int32(1), sts.Hellos.Load(), "TLS handshakes")
 }

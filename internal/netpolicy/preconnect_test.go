@@ -3,13 +3,11 @@ package netpolicy_test
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -17,60 +15,22 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/federate-action/federate/internal/netpolicy"
+	"github.com/federate-action/federate/internal/netpolicy/netpolicytest"
 )
 
-// countingServer is a TLS server that counts the connections it accepts,
-// the handshakes it starts and the client certificates it is shown.
-type countingServer struct {
-	*httptest.Server
-	conns, hellos, clientCerts atomic.Int32
-	accepted                   chan struct{} // closed at the first connection
-	closed                     chan struct{} // closed when the first connection closes
-	handshaken                 chan struct{} // closed once the first handshake has chosen its protocol
-}
-
-func newCountingServer(t *testing.T, h2, askClientCert bool) *countingServer {
-	t.Helper()
-	s := &countingServer{accepted: make(chan struct{}), closed: make(chan struct{}), handshaken: make(chan struct{})}
-	var acceptOnce, closeOnce, handshakeOnce sync.Once
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// protoServer is a counting TLS server that answers with the protocol of
+// the request.
+func protoServer(t *testing.T, h2, askClientCert bool) *netpolicytest.Server {
+	return netpolicytest.NewServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, r.Proto)
-	}))
-	s.EnableHTTP2 = h2
-	s.Config.ConnState = func(_ net.Conn, state http.ConnState) {
-		switch state {
-		case http.StateNew:
-			s.conns.Add(1)
-			acceptOnce.Do(func() { close(s.accepted) })
-		case http.StateClosed:
-			closeOnce.Do(func() { close(s.closed) })
-		}
-	}
-	s.TLS = &tls.Config{
-		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) { s.hellos.Add(1); return nil, nil },
-		VerifyConnection: func(cs tls.ConnectionState) error {
-			if len(cs.PeerCertificates) > 0 {
-				s.clientCerts.Add(1)
-			}
-			handshakeOnce.Do(func() { close(s.handshaken) })
-			return nil
-		},
-	}
-	if askClientCert {
-		s.TLS.ClientAuth = tls.RequireAnyClientCert
-	}
-	s.StartTLS()
-	t.Cleanup(s.Close)
-	return s
+	}), netpolicytest.Options{HTTP2: h2, AskClientCert: askClientCert})
 }
 
 // transportFor is NewClient's transport, as a service gets it, trusting s.
-func transportFor(t *testing.T, s *countingServer) *http.Transport {
+func transportFor(t *testing.T, s *netpolicytest.Server) *http.Transport {
 	t.Helper()
 	tr := netpolicy.STS.Transport(netpolicy.NewClient())
-	roots := x509.NewCertPool()
-	roots.AddCert(s.Certificate())
-	tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	tr.TLSClientConfig = s.Trusting()
 	return tr
 }
 
@@ -105,7 +65,7 @@ func TestPreconnect_FirstRequestUsesThePreopenedConnection(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newCountingServer(t, tt.h2, tt.clientCert)
+			srv := protoServer(t, tt.h2, tt.clientCert)
 			tr := transportFor(t, srv)
 			if tt.clientCert {
 				cert := srv.TLS.Certificates[0] // any certificate will do: the server asks for one, checks none
@@ -113,14 +73,14 @@ func TestPreconnect_FirstRequestUsesThePreopenedConnection(t *testing.T) {
 			}
 			release := netpolicy.STS.Preconnect(context.Background(), tr, srv.URL)
 			defer release()
-			<-srv.handshaken // opened, and its protocol chosen, before any request exists
+			<-srv.Handshaken // opened, and its protocol chosen, before any request exists
 
 			got, err := get(t, tr, srv.URL+"/first")
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantProto, got)
-			assert.Equal(t, int32(1), srv.conns.Load(), "connections accepted")
-			assert.Equal(t, int32(1), srv.hellos.Load(), "TLS handshakes")
-			assert.Equal(t, tt.wantClientCert, srv.clientCerts.Load(), "client certificates shown")
+			assert.Equal(t, int32(1), srv.Conns.Load(), "connections accepted")
+			assert.Equal(t, int32(1), srv.Hellos.Load(), "TLS handshakes")
+			assert.Equal(t, tt.wantClientCert, srv.ClientCerts.Load(), "client certificates shown")
 		})
 	}
 }
@@ -129,7 +89,7 @@ func TestPreconnect_FirstRequestUsesThePreopenedConnection(t *testing.T) {
 // (the server closed it), the next request dials anew and succeeds.
 func TestPreconnect_LaterDialsOpenNewConnections(t *testing.T) {
 	t.Parallel()
-	srv := newCountingServer(t, false, false)
+	srv := protoServer(t, false, false)
 	tr := transportFor(t, srv)
 	release := netpolicy.STS.Preconnect(context.Background(), tr, srv.URL)
 	defer release()
@@ -143,43 +103,36 @@ func TestPreconnect_LaterDialsOpenNewConnections(t *testing.T) {
 	got, err := get(t, tr, srv.URL+"/second")
 	require.NoError(t, err)
 	assert.Equal(t, "HTTP/1.1", got)
-	assert.Equal(t, int32(2), srv.conns.Load(), "connections accepted")
+	assert.Equal(t, int32(2), srv.Conns.Load(), "connections accepted")
 }
 
 // A pre-opened connection no request took is closed by release.
 func TestPreconnect_ReleaseClosesAnUnusedConnection(t *testing.T) {
 	t.Parallel()
-	srv := newCountingServer(t, false, false)
+	srv := protoServer(t, false, false)
 	release := netpolicy.STS.Preconnect(context.Background(), transportFor(t, srv), srv.URL)
-	<-srv.accepted
+	<-srv.Accepted
 	release()
-	<-srv.closed // the server sees it closed; a leak would hang here
-	assert.Equal(t, int32(1), srv.conns.Load())
+	<-srv.Closed // the server sees it closed; a leak would hang here
+	assert.Equal(t, int32(1), srv.Conns.Load())
 }
 
 // A failed pre-dial changes nothing the request shows: it fails with the
 // very error net/http's own dial gives.
 func TestPreconnect_FailedPredialGivesTheSameError(t *testing.T) {
 	t.Parallel()
-	refusing := func(t *testing.T) string {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		addr := l.Addr().String()
-		require.NoError(t, l.Close())
-		return "https://" + addr
-	}
 	tests := []struct {
 		name    string
-		target  func(t *testing.T, srv *countingServer) string
+		target  func(t *testing.T, srv *netpolicytest.Server) string
 		wantErr string
 	}{
-		{"unknown_certificate_authority", func(_ *testing.T, srv *countingServer) string { return srv.URL }, "x509: certificate signed by unknown authority"},
-		{"connection_refused", func(t *testing.T, _ *countingServer) string { return refusing(t) }, "connection refused"},
+		{"unknown_certificate_authority", func(_ *testing.T, srv *netpolicytest.Server) string { return srv.URL }, "x509: certificate signed by unknown authority"},
+		{"connection_refused", func(t *testing.T, _ *netpolicytest.Server) string { return netpolicytest.RefusedURL(t) }, "connection refused"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newCountingServer(t, false, false)
+			srv := protoServer(t, false, false)
 			target := tt.target(t, srv)
 			plain := netpolicy.STS.Transport(netpolicy.NewClient()) // no RootCAs: the test server is unknown
 			_, want := get(t, plain, target)
@@ -247,12 +200,12 @@ func TestPreconnect_NothingBehindAProxy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newCountingServer(t, false, false)
+			srv := protoServer(t, false, false)
 			tr := transportFor(t, srv)
 			tr.Proxy = tt.proxy
 			netpolicy.STS.Preconnect(context.Background(), tr, srv.URL)()
 			assert.Nil(t, tr.DialTLSContext, "a dialer of Preconnect's")
-			assert.Zero(t, srv.conns.Load(), "connections accepted")
+			assert.Zero(t, srv.Conns.Load(), "connections accepted")
 		})
 	}
 }
