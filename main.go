@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	_ "embed"
 	"os"
 	"os/signal"
@@ -40,7 +41,7 @@ func main() {
 	_ = netpolicy.KeepImageRoots(os.Getenv, os.Setenv, func(path string) bool {
 		_, err := os.Stat(path)
 		return err == nil
-	})
+	}, func() { _, _ = x509.SystemCertPool() })
 	if len(os.Args) > 1 && os.Args[1] == "credential-process" {
 		credentialProcess(os.Args[2:])
 	}

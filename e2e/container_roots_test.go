@@ -69,19 +69,23 @@ func TestContainer_KeepsTheRootsWhenSSLCertFileNamesAHostPath(t *testing.T) {
 }
 
 // A workflow may set SSL_CERT_DIR for a company's own CA, usually to a
-// runner path the image does not have. Go reads it in place of
-// /etc/ssl/certs, where the image keeps its roots: federate adds that
-// directory back, so the public roots stay trusted, as they were when the
-// image also had its bundle at a bundle path.
+// runner path the image does not have, and SSL_CERT_FILE to the runner's
+// bundle path. Go reads SSL_CERT_DIR in place of /etc/ssl/certs, where the
+// image keeps its roots: federate adds that directory back, so the public
+// roots stay trusted, as they were when the image also had its bundle at
+// the usual bundle path.
 func TestContainer_KeepsTheRootsWhenSSLCertDirNamesAnotherDirectory(t *testing.T) {
 	t.Parallel()
 	p := image(t)
 	_, moto := servers(t)
 	_, _, tokens := vaultServer(t)
-	for _, dir := range []string{"/home/runner/corp-certs", "/github/workspace"} {
-		env := with(tokens.Env(), map[string]string{"SSL_CERT_DIR": dir})
-		res := run(t, testbed.Step{Image: testImage, Podman: p, Inputs: tutorialInputs(moto.URL), Env: env})
-		require.Equal(t, 0, res.ExitCode, "SSL_CERT_DIR=%s\n%s%s", dir, res.Stdout, res.Stderr)
+	for _, vars := range []map[string]string{
+		{"SSL_CERT_DIR": "/home/runner/corp-certs"},
+		{"SSL_CERT_DIR": "/github/workspace"},
+		{"SSL_CERT_DIR": "/home/runner/corp-certs", "SSL_CERT_FILE": "/etc/ssl/certs/ca-certificates.crt"},
+	} {
+		res := run(t, testbed.Step{Image: testImage, Podman: p, Inputs: tutorialInputs(moto.URL), Env: with(tokens.Env(), vars)})
+		require.Equal(t, 0, res.ExitCode, "%v\n%s%s", vars, res.Stdout, res.Stderr)
 		assert.Contains(t, runnertest.ToMap(res.Env), "AWS_SESSION_TOKEN")
 	}
 }
