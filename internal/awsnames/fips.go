@@ -18,4 +18,4 @@ func FIPSRegion(region string) (name string, fips bool) {
 // FIPSEndpointHint is the fix for a FIPS region name given with an
 // endpoint of its own, which the SDK refuses ("FIPS and custom endpoint
 // are not supported").
-const FIPSEndpointHint = "a FIPS region name (fips-...) chooses STS's FIPS endpoint itself: drop sts-endpoint, or give aws-region without fips- and sts-endpoint the FIPS endpoint's URL"
+const FIPSEndpointHint = "a FIPS region name (fips-...) chooses STS's FIPS endpoint itself: drop sts-endpoint, or name the region without fips- and give sts-endpoint the FIPS endpoint's URL"

@@ -135,8 +135,8 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 		if p.Endpoint, err = serverURL("sts-endpoint", e, "https://sts.us-east-1.amazonaws.com"); err != nil {
 			return nil, err
 		}
-		if _, fips := awsnames.FIPSRegion(p.Region); fips {
-			return nil, &inputs.Error{Input: "sts-endpoint", Value: e, Hint: awsnames.FIPSEndpointHint}
+		if err := fipsWithEndpoint(e, role, p); err != nil {
+			return nil, err
 		}
 	}
 	if p.MaxAttempts, err = r.Int("retry-max-attempts", defaultMaxAttempts, 1, 100); err != nil {
@@ -269,4 +269,21 @@ func allowedAccounts(ids []string, roleAccount string, profiles []awsprofiles.Pr
 // is chained from the environment's credentials.
 func (a *AWSPlan) needsIDToken() bool {
 	return len(a.Profiles) > 0 || (a.RoleARN != "" && !a.RoleChaining)
+}
+
+// fipsWithEndpoint refuses sts-endpoint e where a role is assumed in a
+// region named for FIPS (fips-us-east-1): the SDK picks the FIPS endpoint
+// itself and refuses any other, but only after the ID token was fetched,
+// with an error that names no input. role-to-assume is assumed in
+// aws-region, each aws-profiles line in its own region.
+func fipsWithEndpoint(e, role string, p *AWSPlan) error {
+	if _, fips := awsnames.FIPSRegion(p.Region); fips && role != "" {
+		return &inputs.Error{Input: "sts-endpoint", Value: e, Hint: "aws-region " + p.Region + ": " + awsnames.FIPSEndpointHint}
+	}
+	for _, prof := range p.Profiles {
+		if _, fips := awsnames.FIPSRegion(prof.Region); fips {
+			return &inputs.Error{Input: "sts-endpoint", Value: e, Hint: "aws-profiles' " + prof.Name + " has region " + prof.Region + ": " + awsnames.FIPSEndpointHint}
+		}
+	}
+	return nil
 }

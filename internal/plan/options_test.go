@@ -55,6 +55,15 @@ func TestBuild_Profiles(t *testing.T) {
 			},
 		},
 		{
+			// No role is assumed in aws-region: its FIPS name and sts-endpoint never meet.
+			name: "fips_aws_region_only_defaulting_profiles_in_other_regions_takes_an_endpoint",
+			in: map[string]string{"aws-profiles": "a deploy account=111122223333 region=us-east-1", "aws-region": "fips-us-east-1",
+				"sts-endpoint": "https://sts.example.com", "RUNNER_TEMP": "/tmp/rt"},
+			check: func(t *testing.T, p *plan.AWSPlan) {
+				assert.Equal(t, "https://sts.example.com", p.Endpoint)
+			},
+		},
+		{
 			name: "profile_lines_count_from_the_inputs_first_line",
 			in:   map[string]string{"aws-profiles": "\n\n  prod arn:aws:iam::222222222222:role/deploy\n", "aws-region": "eu-west-1", "RUNNER_TEMP": "/tmp/rt"},
 			check: func(t *testing.T, p *plan.AWSPlan) {

@@ -204,6 +204,7 @@ func TestBuild_Invalid(t *testing.T) {
 		{"endpoint_plain_http_off_loopback", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "sts-endpoint": "http://sts.internal.example"}, "sts-endpoint", "unencrypted"},
 		{"fips_region_name_with_an_endpoint_of_its_own", map[string]string{"role-to-assume": role, "aws-region": "fips-us-east-1", "sts-endpoint": "https://sts.example.com"}, "sts-endpoint", "FIPS region name"},
 		{"fips_infix_region_name_with_an_endpoint_of_its_own", map[string]string{"role-to-assume": role, "aws-region": "us-fips-east-1", "sts-endpoint": "https://sts.example.com"}, "sts-endpoint", "FIPS region name"},
+		{"profile_in_a_fips_region_with_an_endpoint_of_its_own", map[string]string{"aws-profiles": "a deploy account=111122223333 region=fips-us-east-1", "RUNNER_TEMP": "/tmp/rt", "sts-endpoint": "https://sts.example.com"}, "sts-endpoint", "aws-profiles' a has region fips-us-east-1"},
 		{"bool_typo", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "output-credentials": "yes"}, "output-credentials", "true or false"},
 		{"bool_numeric", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "mask-aws-account-id": "1"}, "mask-aws-account-id", "true or false"},
 		{"retry_attempts_zero", map[string]string{"role-to-assume": role, "aws-region": "us-east-1", "retry-max-attempts": "0"}, "retry-max-attempts", "1 to 100"},
