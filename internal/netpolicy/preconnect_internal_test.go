@@ -37,7 +37,7 @@ func TestPreconn_FirstDialAfterThePredial(t *testing.T) {
 		wantSame  bool // the pre-opened connection is the one returned
 	}{
 		{name: "fresh_connection_is_used", service: STS, wantSame: true},
-		{name: "sts_connection_idle_for_a_second_and_a_half_is_used", service: STS, age: 1500 * time.Millisecond, wantSame: true},
+		{name: "sts_connection_idle_for_a_second_is_used", service: STS, age: time.Second, wantSame: true},
 		{name: "sts_connection_idle_too_long_is_replaced", service: STS, age: 2*time.Second + time.Minute, wantDials: 1},
 		{name: "vault_connection_idle_for_a_second_and_a_half_is_replaced", service: Vault, age: 1500 * time.Millisecond, wantDials: 1},
 		{name: "refused_predial_dials_again", service: STS, predial: errors.New("connect: connection refused"), wantDials: 1},

@@ -94,7 +94,7 @@ func TestReadAll_PathsOfOneDirectoryShareOneMountLookup(t *testing.T) {
 			wantAPIPaths: map[string]string{"team/a/data/app": "team/a/data/app", "team/b/data/db": "team/b/data/db"},
 		},
 		{
-			name:         "a_mount_that_is_not_a_prefix_of_the_directory_is_not_shared",
+			name:         "paths_in_no_known_mount_are_each_looked_up",
 			paths:        []string{"team/x", "team/y"},
 			wantLookups:  2,
 			wantValues:   map[string]string{"team/x": "", "team/y": ""},
