@@ -204,23 +204,19 @@ func (d *tlsDialer) dialTLS(ctx context.Context, network, addr string) (net.Conn
 	if cfg.ServerName == "" {
 		cfg.ServerName = host
 	}
-	conn := tls.Client(plain, cfg)
-	errc := make(chan error, 2)
-	var timer *time.Timer
+	hctx := ctx
 	if d.handshakeTimeout != 0 {
-		timer = time.AfterFunc(d.handshakeTimeout, func() { errc <- handshakeTimeoutError{} })
+		var cancel context.CancelFunc
+		hctx, cancel = context.WithTimeoutCause(ctx, d.handshakeTimeout, handshakeTimeoutError{})
+		defer cancel()
 	}
-	go func() {
-		err := conn.HandshakeContext(ctx)
-		if timer != nil {
-			timer.Stop()
-		}
-		errc <- err
-	}()
-	if err := <-errc; err != nil {
+	conn := tls.Client(plain, cfg)
+	if err := conn.HandshakeContext(hctx); err != nil {
 		_ = plain.Close()
-		if errors.Is(err, handshakeTimeoutError{}) {
-			<-errc // the handshake returns once its connection is closed
+		if ctx.Err() == nil && errors.Is(context.Cause(hctx), handshakeTimeoutError{}) {
+			// HandshakeContext returns the context's error; net/http's
+			// is this one.
+			return nil, handshakeTimeoutError{}
 		}
 		return nil, err
 	}
