@@ -7,7 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -113,8 +113,7 @@ type preconn struct {
 	err  error
 	at   time.Time // when the pre-dial ended
 
-	mu      sync.Mutex
-	claimed bool
+	claimed atomic.Bool
 }
 
 func (p *preconn) open(ctx context.Context) {
@@ -127,13 +126,7 @@ func (p *preconn) open(ctx context.Context) {
 }
 
 // claim reports whether the caller is the first to ask for the connection.
-func (p *preconn) claim() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	first := !p.claimed
-	p.claimed = true
-	return first
-}
+func (p *preconn) claim() bool { return p.claimed.CompareAndSwap(false, true) }
 
 // dialTLS is tr's DialTLSContext: the pre-opened connection for the first
 // dial to its address, a new connection for every other.
