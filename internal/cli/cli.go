@@ -161,7 +161,12 @@ func checkCommandLine(cmd string, p parsed) error {
 		}
 	case "env":
 		if len(p.rest) > 0 {
-			return &UsageError{Msg: fmt.Sprintf("env takes no arguments, only flags (got %q); did you mean federate exec?", p.rest[0])}
+			got := fmt.Sprintf("%q", p.rest[0])
+			if strings.Count(p.rest[0], ".") == 2 {
+				// A token pasted after a flag that takes none: never echo it.
+				got = "an argument with a JWT's shape, not shown"
+			}
+			return &UsageError{Msg: fmt.Sprintf("env takes no arguments, only flags (got %s); did you mean federate exec?", got)}
 		}
 		if _, ok := formats[p.values["format"]]; !ok {
 			return &UsageError{Msg: fmt.Sprintf("env needs --format shell, dotenv or json (got %q)", p.values["format"])}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -25,7 +26,7 @@ func (c *console) Write(p []byte) (int, error) {
 	defer c.mu.Unlock()
 	c.buf = append(c.buf, p...)
 	for {
-		i := strings.IndexByte(string(c.buf), '\n')
+		i := bytes.IndexByte(c.buf, '\n')
 		if i < 0 {
 			return len(p), nil
 		}

@@ -188,6 +188,7 @@ func TestSignals_IncludeHangupAndQuit(t *testing.T) {
 
 func TestMain_UsageAndInputErrors(t *testing.T) {
 	t.Parallel()
+	const strayToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
 	raw, err := os.ReadFile("../../action.yml")
 	require.NoError(t, err)
 	tests := []struct {
@@ -204,6 +205,8 @@ func TestMain_UsageAndInputErrors(t *testing.T) {
 			code: 1, stderr: "federate: input aws-region is required"},
 		{name: "input_error_in_github_is_an_annotation", args: []string{"env", "--format", "json", "--role-to-assume", "arn:aws:iam::123456789012:role/r"},
 			env: map[string]string{"GITHUB_ACTIONS": "true"}, code: 1, stderr: "::error title=Invalid input aws-region::"},
+		{name: "env_with_an_argument_names_it", args: []string{"env", "--format", "json", "extra"}, code: 2, stderr: `env takes no arguments, only flags (got "extra")`},
+		{name: "env_with_a_stray_token_does_not_echo_it", args: []string{"env", "--format", "json", strayToken}, code: 2, stderr: "env takes no arguments, only flags (got an argument with a JWT's shape, not shown)"},
 		{name: "file_inputs_are_refused_before_any_request", args: []string{"exec", "--aws-profiles", "dev arn:aws:iam::123456789012:role/r", "--", "true"},
 			code: 1, stderr: "write no files"},
 	}
@@ -216,6 +219,7 @@ func TestMain_UsageAndInputErrors(t *testing.T) {
 				ReadFile: os.ReadFile, Now: time.Now})
 			assert.Equal(t, tt.code, code)
 			assert.Contains(t, stderr.String(), tt.stderr)
+			assert.NotContains(t, stderr.String(), strayToken, "the token is echoed")
 			assert.Empty(t, stdout.String())
 			if tt.env == nil {
 				assert.Equal(t, 1, strings.Count(stderr.String(), "\n"), "one line: %q", stderr.String())

@@ -53,7 +53,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 3
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "federate explain: unexpected argument %q\n%s", fs.Arg(0), usage)
+		shown := fmt.Sprintf("%q", fs.Arg(0))
+		if strings.Count(fs.Arg(0), ".") == 2 {
+			// A token pasted after a flag that takes none: never echo it.
+			shown = "(not shown: it has a JWT's shape)"
+		}
+		fmt.Fprintf(stderr, "federate explain: unexpected argument %s\n%s", shown, usage)
 		return 3
 	}
 	v, err := explain(o, getenv)

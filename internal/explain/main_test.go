@@ -58,6 +58,7 @@ func TestRun(t *testing.T) {
 		{"claims_not_an_object_names_the_file", []string{"--aws-trust-policy", pinned, "--claims", pinned + "x"}, 3, "", "--claims: open"},
 		{"unknown_flag_is_a_usage_error", []string{"--role", "x"}, 3, "", "flag provided but not defined: -role"},
 		{"stray_argument_is_a_usage_error", []string{"--aws-trust-policy", pinned, "--claims", claimsFile, "extra"}, 3, "", `unexpected argument "extra"`},
+		{"stray_token_is_not_echoed", []string{"--aws-trust-policy", pinned, "--claims", claimsFile, unsignedJWT(claims)}, 3, "", "unexpected argument (not shown"},
 		{"help_prints_usage_and_succeeds", []string{"--help"}, 0, "", "Exit code: 0 admitted, 1 refused, 2 dangerous"},
 	}
 	for _, tt := range tests {
@@ -68,6 +69,7 @@ func TestRun(t *testing.T) {
 			assert.Equal(t, tt.wantCode, code, "stdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
 			assert.Contains(t, stdout.String(), tt.wantOut)
 			assert.Contains(t, stderr.String(), tt.wantErr)
+			assert.NotContains(t, stderr.String(), unsignedJWT(claims), "the token is echoed")
 			if len(tt.args) > 1 && tt.args[len(tt.args)-2] == "--id-token-env" && !envName().MatchString(tt.args[len(tt.args)-1]) {
 				assert.NotContains(t, stderr.String(), tt.args[len(tt.args)-1], "the value given is echoed")
 			}

@@ -75,13 +75,10 @@ func (s Service) Transport(base *http.Client) *http.Transport {
 // s.Input. A transport that is not an *http.Transport (a test's fake) is
 // kept as it is.
 func (s Service) Client(base *http.Client) *http.Client {
-	var rt http.RoundTripper = s.Transport(base)
-	if own := baseTransport(base); own != nil {
-		if _, ok := own.(*http.Transport); !ok {
-			rt = own // a test's fake: it has no timeouts to set
-		}
+	if rt, ok := fakeTransport(base); ok {
+		return s.guarded(rt)
 	}
-	return s.guarded(rt)
+	return s.guarded(s.Transport(base))
 }
 
 // PreconnectedClient is Client, with the connection to target that its
@@ -89,10 +86,8 @@ func (s Service) Client(base *http.Client) *http.Client {
 // that has something else to wait for before that request. release closes
 // the connection if no request took it.
 func (s Service) PreconnectedClient(ctx context.Context, base *http.Client, target string) (c *http.Client, release func()) {
-	if own := baseTransport(base); own != nil {
-		if _, ok := own.(*http.Transport); !ok {
-			return s.Client(base), func() {} // a test's fake: nothing to dial
-		}
+	if _, ok := fakeTransport(base); ok {
+		return s.Client(base), func() {}
 	}
 	tr := s.Transport(base)
 	release = s.Preconnect(ctx, tr, target)
@@ -123,6 +118,17 @@ func baseTransport(base *http.Client) http.RoundTripper {
 		return g.next
 	}
 	return base.Transport
+}
+
+// fakeTransport returns base's transport when it is not an *http.Transport
+// (a test's fake): it has no timeouts to set and nothing to dial.
+func fakeTransport(base *http.Client) (http.RoundTripper, bool) {
+	rt := baseTransport(base)
+	if rt == nil {
+		return nil, false
+	}
+	_, ok := rt.(*http.Transport)
+	return rt, !ok
 }
 
 // anyService stands for a request made without Service.Client.

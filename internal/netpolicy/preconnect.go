@@ -7,7 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -113,8 +113,7 @@ type preconn struct {
 	err  error
 	at   time.Time // when the pre-dial ended
 
-	mu      sync.Mutex
-	claimed bool
+	claimed atomic.Bool
 }
 
 func (p *preconn) open(ctx context.Context) {
@@ -127,13 +126,7 @@ func (p *preconn) open(ctx context.Context) {
 }
 
 // claim reports whether the caller is the first to ask for the connection.
-func (p *preconn) claim() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	first := !p.claimed
-	p.claimed = true
-	return first
-}
+func (p *preconn) claim() bool { return p.claimed.CompareAndSwap(false, true) }
 
 // dialTLS is tr's DialTLSContext: the pre-opened connection for the first
 // dial to its address, a new connection for every other.
@@ -204,23 +197,19 @@ func (d *tlsDialer) dialTLS(ctx context.Context, network, addr string) (net.Conn
 	if cfg.ServerName == "" {
 		cfg.ServerName = host
 	}
-	conn := tls.Client(plain, cfg)
-	errc := make(chan error, 2)
-	var timer *time.Timer
+	hctx := ctx
 	if d.handshakeTimeout != 0 {
-		timer = time.AfterFunc(d.handshakeTimeout, func() { errc <- handshakeTimeoutError{} })
+		var cancel context.CancelFunc
+		hctx, cancel = context.WithTimeoutCause(ctx, d.handshakeTimeout, handshakeTimeoutError{})
+		defer cancel()
 	}
-	go func() {
-		err := conn.HandshakeContext(ctx)
-		if timer != nil {
-			timer.Stop()
-		}
-		errc <- err
-	}()
-	if err := <-errc; err != nil {
+	conn := tls.Client(plain, cfg)
+	if err := conn.HandshakeContext(hctx); err != nil {
 		_ = plain.Close()
-		if errors.Is(err, handshakeTimeoutError{}) {
-			<-errc // the handshake returns once its connection is closed
+		if ctx.Err() == nil && errors.Is(context.Cause(hctx), handshakeTimeoutError{}) {
+			// HandshakeContext returns the context's error; net/http's
+			// is this one.
+			return nil, handshakeTimeoutError{}
 		}
 		return nil, err
 	}

@@ -83,3 +83,58 @@ func TestPreconn_FirstDialAfterThePredial(t *testing.T) {
 		})
 	}
 }
+
+// The handshake of a dial ends as net/http's would: by TLSHandshakeTimeout
+// with net/http's own timeout error, or by the caller's context with its
+// error, and the connection is closed either way.
+func TestTLSDialer_HandshakeEnds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		timeout     time.Duration
+		ctxTimeout  time.Duration
+		wantErr     error
+		wantTimeout bool
+	}{
+		{name: "silent_server_meets_the_handshake_timeout", timeout: 50 * time.Millisecond, ctxTimeout: time.Minute, wantErr: handshakeTimeoutError{}, wantTimeout: true},
+		{name: "context_ending_first_gives_its_error", timeout: time.Minute, ctxTimeout: 50 * time.Millisecond, wantErr: context.DeadlineExceeded, wantTimeout: true},
+		{name: "no_handshake_timeout_waits_for_the_context", ctxTimeout: 50 * time.Millisecond, wantErr: context.DeadlineExceeded, wantTimeout: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			// A server that accepts and never answers the ClientHello.
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = ln.Close() })
+			closed := make(chan struct{})
+			go func() {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				defer c.Close()
+				_, _ = c.Read(make([]byte, 1<<16))
+				_, _ = c.Read(make([]byte, 1)) // returns once the client closes
+				close(closed)
+			}()
+			d := &tlsDialer{dial: (&net.Dialer{}).DialContext, handshakeTimeout: tt.timeout}
+			ctx, cancel := context.WithTimeout(context.Background(), tt.ctxTimeout)
+			defer cancel()
+
+			conn, err := d.dialTLS(ctx, "tcp", ln.Addr().String())
+
+			require.Error(t, err)
+			assert.Nil(t, conn)
+			assert.ErrorIs(t, err, tt.wantErr)
+			var ne net.Error
+			require.ErrorAs(t, err, &ne)
+			assert.Equal(t, tt.wantTimeout, ne.Timeout())
+			select {
+			case <-closed:
+			case <-time.After(5 * time.Second):
+				t.Fatal("the connection was left open")
+			}
+		})
+	}
+}
