@@ -23,7 +23,7 @@ import (
 func Post(ctx context.Context, d Deps) error {
 	out := runner.New(d.Getenv, d.Stdout, d.Rand)
 	out.Debugf("federate %s: post step", d.Version)
-	removedFiles := removeAWSFiles(d.Getenv, out)
+	removedFiles := removeFilesDir(d.Getenv, out)
 	token := secret.New(d.Getenv("STATE_" + mapping.StateVaultToken))
 	if token.IsZero() {
 		if !removedFiles {

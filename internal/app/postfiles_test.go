@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/federate-action/federate/internal/app"
+	"github.com/federate-action/federate/internal/mapping"
 )
 
 func TestPost_DeletesTheAWSFiles(t *testing.T) {
@@ -38,7 +39,7 @@ func TestPost_DeletesTheAWSFiles(t *testing.T) {
 			}
 			require.NoError(t, os.Mkdir(dir, 0o700))
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "credentials"), []byte("k"), 0o600))
-			env := map[string]string{"RUNNER_TEMP": temp, "STATE_" + app.StateAWSFilesDir: dir}
+			env := map[string]string{"RUNNER_TEMP": temp, "STATE_" + mapping.StateAWSFilesDir: dir}
 			var stdout bytes.Buffer
 
 			err := app.Post(context.Background(), app.Deps{
