@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/federate-action/federate/internal/inputs"
@@ -23,7 +25,7 @@ import (
 func Post(ctx context.Context, d Deps) error {
 	out := runner.New(d.Getenv, d.Stdout, d.Rand)
 	out.Debugf("federate %s: post step", d.Version)
-	removedFiles := removeAWSFiles(d.Getenv, out)
+	removedFiles := removeFilesDir(d.Getenv, out)
 	token := secret.New(d.Getenv("STATE_" + mapping.StateVaultToken))
 	if token.IsZero() {
 		if !removedFiles {
@@ -32,28 +34,33 @@ func Post(ctx context.Context, d Deps) error {
 		return nil
 	}
 	out.Mask(token)
-	p, err := plan.Build(inputs.New(d.Getenv))
-	if err != nil || p.Vault == nil {
-		out.Warningf("could not revoke the Vault token: the step's inputs do not configure Vault (%v); it expires at the end of its TTL", err)
-		return nil
-	}
-	client, err := netpolicy.Proxy(p.Proxy).Apply(d.HTTP)
-	if err != nil {
-		out.Warningf("could not revoke the Vault token: %v; it expires at the end of its TTL", err)
-		return nil
-	}
-	c, err := newVaultClient(p.Vault, client, out)
-	if err != nil {
-		out.Warningf("could not revoke the Vault token: %v; it expires at the end of its TTL", err)
-		return nil
-	}
-	c.UseToken(token)
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := c.RevokeSelf(ctx); err != nil {
+	if err := revokeInPost(ctx, d, token, out); err != nil {
 		out.Warningf("could not revoke the Vault token: %v; it expires at the end of its TTL", err)
 		return nil
 	}
 	out.Infof("Vault token revoked, and with it the leases of the dynamic secrets read")
 	return nil
+}
+
+// revokeInPost revokes token at the Vault the step's inputs name.
+func revokeInPost(ctx context.Context, d Deps, token secret.String, out *runner.Runner) error {
+	p, err := plan.Build(inputs.New(d.Getenv))
+	switch {
+	case err != nil:
+		return fmt.Errorf("the step's inputs do not configure Vault (%w)", err)
+	case p.Vault == nil:
+		return errors.New("the step's inputs do not configure Vault")
+	}
+	client, err := netpolicy.Proxy(p.Proxy).Apply(d.HTTP)
+	if err != nil {
+		return err
+	}
+	c, err := newVaultClient(p.Vault, client, out)
+	if err != nil {
+		return err
+	}
+	c.UseToken(token)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return c.RevokeSelf(ctx)
 }

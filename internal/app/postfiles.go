@@ -5,17 +5,13 @@ import (
 	"github.com/federate-action/federate/internal/runner"
 )
 
-// StateAWSFilesDir is the GITHUB_STATE name under which the main step
-// hands the post step its directory of AWS files.
-const StateAWSFilesDir = mapping.StateAWSFilesDir
-
-// removeAWSFiles deletes the step's directory of files (AWS profile files
+// removeFilesDir deletes the step's directory of files (AWS profile files
 // and Vault secret files, which share it) the main step saved in
 // GITHUB_STATE, and reports whether there was one. The files hold
 // credentials and secrets: they must not outlive the job on a self-hosted
 // runner. A failure is a warning, naming the directory to delete.
-func removeAWSFiles(getenv func(string) string, out *runner.Runner) bool {
-	dir := getenv("STATE_" + StateAWSFilesDir)
+func removeFilesDir(getenv func(string) string, out *runner.Runner) bool {
+	dir := getenv("STATE_" + mapping.StateAWSFilesDir)
 	if dir == "" {
 		return false
 	}

@@ -224,15 +224,10 @@ func revokeContext(step context.Context) (context.Context, context.CancelFunc) {
 }
 
 // stepSecrets are the secrets the step masks without exporting them: the
-// runner's request token, the environment's AWS keys and the Vault login's
-// credentials. No vault-unmasked value may hold one.
+// runner's request token and the environment's AWS keys. No vault-unmasked
+// value may hold one (nor one of the Vault login's credentials, which
+// mapping.Vault takes from the plan).
 func stepSecrets(p plan.Plan, getenv func(string) string) []secret.String {
 	env := envCredentials(getenv)
-	secrets := []secret.String{p.Token.RequestToken, env.AccessKeyID, env.SecretAccessKey, env.SessionToken}
-	if p.Vault != nil {
-		// The login's own credentials (password, GitHub token, payload,
-		// secret id, token): an unmasked value must not carry them either.
-		secrets = append(secrets, p.Vault.LoginSecrets()...)
-	}
-	return secrets
+	return []secret.String{p.Token.RequestToken, env.AccessKeyID, env.SecretAccessKey, env.SessionToken}
 }

@@ -33,6 +33,11 @@ func maskLeaves(set *export.Set, v any) {
 		}
 	case string:
 		set.Mask(secret.New(x))
+		// A string that holds a JSON object or array is exported as that
+		// text: `jq .pin` prints its fields as it would an object's.
+		if inner, ok := jsonText(x); ok {
+			maskLeaves(set, inner)
+		}
 	case json.Number:
 		maskNumber(set, x.String())
 	case float64:
@@ -68,4 +73,19 @@ func digits(s string) int {
 		}
 	}
 	return n
+}
+
+// jsonText decodes s when it is a JSON object or array, numbers as written.
+func jsonText(s string) (any, bool) {
+	t := strings.TrimSpace(s)
+	if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "[") {
+		return nil, false
+	}
+	dec := json.NewDecoder(strings.NewReader(t))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil || dec.More() {
+		return nil, false
+	}
+	return v, true
 }

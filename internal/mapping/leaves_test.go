@@ -26,6 +26,9 @@ func TestMaskLeaves(t *testing.T) {
 		{"number_decoded_as_float", []any{float64(987654)}, []string{"987654"}},
 		{"short_numbers_left_alone", map[string]any{"port": json.Number("443"), "n": json.Number("1"), "f": json.Number("1.5")}, nil},
 		{"booleans_and_null_left_alone", map[string]any{"enabled": true, "off": false, "none": nil}, nil},
+		{"json_text_in_a_string_has_its_leaves_masked", map[string]any{"key": `{"user":"svc","pin":48213907,"ok":true}`},
+			[]string{`{"user":"svc","pin":48213907,"ok":true}`, "svc", "48213907"}},
+		{"text_that_is_not_json_is_masked_whole", []any{"{not json", "[1, 2"}, []string{"{not json", "[1, 2"}},
 		{"mixed_secret", map[string]any{"pin": json.Number("20261202"), "admin": true, "name": "svc"}, []string{"20261202", "svc"}},
 	}
 	for _, tt := range tests {

@@ -33,7 +33,8 @@ type VaultResult struct {
 	Batch bool
 	// Masked are the step's other secrets that are masked in the log but
 	// not exported (the runner's request token, the environment's AWS
-	// keys, the login's credentials): no vault-unmasked value may hold one.
+	// keys): no vault-unmasked value may hold one, nor any of the login's
+	// credentials, which Vault takes from the plan itself.
 	Masked []secret.String
 }
 
@@ -100,7 +101,7 @@ func Vault(set *export.Set, p *plan.VaultPlan, r VaultResult) (notes []string, e
 		notes = append(notes, fmt.Sprintf("Keeping the Vault token until the job ends: revoking it now would revoke the leases of %s; the post step revokes it",
 			strings.Join(r.LeasedPaths, ", ")))
 	}
-	if err := checkUnmasked(set, append([]secret.String{r.Token, p.Token, p.SecretID}, r.Masked...), unmasked); err != nil {
+	if err := checkUnmasked(set, append(append([]secret.String{r.Token}, p.LoginSecrets()...), r.Masked...), unmasked); err != nil {
 		return notes, err
 	}
 	summarizeVault(set, p, r, names)

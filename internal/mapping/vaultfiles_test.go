@@ -113,6 +113,8 @@ func TestVault_unmasked(t *testing.T) {
 		specs      string
 		unmasked   []string
 		masked     []secret.String
+		password   string   // the login's vault-password
+		github     string   // the login's vault-github-token
 		wantPublic []string // output names not secret
 		wantErr    string   // the entry's name; "" for none
 	}{
@@ -132,6 +134,10 @@ func TestVault_unmasked(t *testing.T) {
 			unmasked: []string{"H"}, wantErr: "H"},
 		{name: "value_containing_a_step_secret_is_refused", specs: "secret/data/cfg region | REGION",
 			unmasked: []string{"REGION"}, masked: []secret.String{secret.New("west")}, wantErr: "REGION"},
+		{name: "value_containing_the_login_password_is_refused", specs: "secret/data/cfg region | REGION",
+			unmasked: []string{"REGION"}, password: "west-1", wantErr: "REGION"},
+		{name: "value_containing_the_login_github_token_is_refused", specs: "secret/data/cfg region | REGION",
+			unmasked: []string{"REGION"}, github: "eu-west", wantErr: "REGION"},
 		{name: "value_containing_a_short_mask_is_kept", specs: "secret/data/cfg region | REGION",
 			unmasked: []string{"REGION"}, masked: []secret.String{secret.New("eu")}, wantPublic: []string{"REGION"}},
 		{name: "value_equal_to_a_short_mask_is_refused", specs: "secret/data/cfg short | SHORT",
@@ -146,7 +152,11 @@ func TestVault_unmasked(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			p := vaultPlan(t, tt.specs, func(p *plan.VaultPlan) { withFiles(p); unmask(tt.unmasked...)(p) })
+			p := vaultPlan(t, tt.specs, func(p *plan.VaultPlan) {
+				withFiles(p)
+				unmask(tt.unmasked...)(p)
+				p.Password, p.GitHubToken = secret.New(tt.password), secret.New(tt.github)
+			})
 			set := &export.Set{}
 			_, err := Vault(set, p, VaultResult{Secrets: secrets, Token: secret.New("s.vaulttoken"), Masked: tt.masked})
 			if tt.wantErr != "" {

@@ -25,11 +25,8 @@ func credentialBody(ctx context.Context, l Login) (path string, body map[string]
 		}
 		return login, map[string]any{"role": l.Role, "jwt": jwt.Reveal()}, nil
 	case l.Payload != nil:
-		body := make(map[string]any, len(l.Payload))
-		for k, v := range l.Payload {
-			body[k] = v
-		}
-		return login, body, nil
+		// Sent as it is: the request only encodes the body.
+		return login, l.Payload, nil
 	}
 	return "", nil, fmt.Errorf("unknown Vault login method %q", l.Method)
 }

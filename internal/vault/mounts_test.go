@@ -56,6 +56,19 @@ func (f *fakeKV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// newFakeKVClient starts a fakeKV that answers every mount lookup with
+// lookupStatus (0: as its mounts say) and a client of it that makes
+// attempts tries per request.
+func newFakeKVClient(t *testing.T, lookupStatus, attempts int) (*fakeKV, *vault.Client) {
+	t.Helper()
+	fake := &fakeKV{lookupStatus: lookupStatus}
+	server := httptest.NewServer(fake)
+	t.Cleanup(server.Close)
+	c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: attempts}})
+	require.NoError(t, err)
+	return fake, c
+}
+
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(v)
@@ -112,11 +125,7 @@ func TestReadAll_PathsOfOneDirectoryShareOneMountLookup(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			fake := &fakeKV{lookupStatus: tt.lookupStatus}
-			server := httptest.NewServer(fake)
-			defer server.Close()
-			c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 1}})
-			require.NoError(t, err)
+			fake, c := newFakeKVClient(t, tt.lookupStatus, 1)
 			got, err := c.ReadAll(context.Background(), tt.paths, 64)
 			require.NoError(t, err)
 			assert.Len(t, fake.lookups, tt.wantLookups, "mount lookups: %v", fake.lookups)
@@ -157,11 +166,7 @@ func TestReadAll_AFailedSharedLookup(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			fake := &fakeKV{lookupStatus: tt.status}
-			server := httptest.NewServer(fake)
-			defer server.Close()
-			c, err := vault.New(vault.Options{Address: server.URL, Retry: retry.Policy{MaxAttempts: 2}})
-			require.NoError(t, err)
+			fake, c := newFakeKVClient(t, tt.status, 2)
 			got, err := c.ReadAll(context.Background(), paths, 64)
 			require.Error(t, err)
 			assert.Empty(t, got)
