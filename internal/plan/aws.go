@@ -74,7 +74,7 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 	if role == "" {
 		// Only aws-profiles: the inputs that shape role-to-assume's
 		// credentials would do nothing.
-		if err := unusedInputs(r, roleInputs, "role-to-assume", "${{ vars.AWS_ROLE_ARN }}"); err != nil {
+		if err := unusedInputs(r, sideInputsNamed(awsInputs, roleInputs), "role-to-assume", "${{ vars.AWS_ROLE_ARN }}"); err != nil {
 			return nil, err
 		}
 	}
