@@ -93,10 +93,11 @@ func (r *Result) Mask() {
 func Compute(ctx context.Context, d Deps) (res *Result, err error) {
 	out := runner.New(d.Getenv, d.Stdout, d.Rand)
 	out.Debugf("federate %s", d.Version)
-	in := inputs.New(d.Getenv)
+	newReader := inputs.New
 	if d.CommandLine {
-		in = inputs.NewCommandLine(d.Getenv)
+		newReader = inputs.NewCommandLine
 	}
+	in := newReader(d.Getenv)
 	maskAccountsEarly(in, out)
 	p, err := plan.Build(in)
 	if err != nil {

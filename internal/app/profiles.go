@@ -37,6 +37,10 @@ func assumeProfiles(ctx context.Context, p *plan.AWSPlan, tokens *tokenPool, out
 			out.Mask(secret.New(pr.AccountID))
 		}
 	}
+	// One client for every profile: a chained profile's call then goes
+	// over the connection its source's call left open, instead of each
+	// profile dialling and shaking hands with STS on a transport of its own.
+	stsHTTP := netpolicy.STS.Client(client)
 	var wg sync.WaitGroup
 	for _, pr := range p.Profiles {
 		wg.Add(1)
@@ -45,7 +49,7 @@ func assumeProfiles(ctx context.Context, p *plan.AWSPlan, tokens *tokenPool, out
 			r := results[pr.Name]
 			defer close(r.done)
 			if !pr.Chained() {
-				r.creds, r.err = assumeProfile(ctx, p, pr, tokens.consumer(p.Audience), awssts.Credentials{}, out, client)
+				r.creds, r.err = assumeProfile(ctx, p, pr, tokens.consumer(p.Audience), awssts.Credentials{}, out, stsHTTP)
 				return
 			}
 			src := results[pr.Source]
@@ -59,7 +63,7 @@ func assumeProfiles(ctx context.Context, p *plan.AWSPlan, tokens *tokenPool, out
 				r.err = errSourceFailed
 				return
 			}
-			r.creds, r.err = assumeProfile(ctx, p, pr, nil, src.creds, out, client)
+			r.creds, r.err = assumeProfile(ctx, p, pr, nil, src.creds, out, stsHTTP)
 		}()
 	}
 	wg.Wait()
@@ -83,10 +87,11 @@ func assumeProfiles(ctx context.Context, p *plan.AWSPlan, tokens *tokenPool, out
 var errSourceFailed = errors.New("its source profile failed")
 
 // assumeProfile assumes one profile's role: with the ID token, or, with
-// source credentials, by sts:AssumeRole.
+// source credentials, by sts:AssumeRole. stsHTTP is the STS client
+// (netpolicy.STS.Client) all profiles share.
 func assumeProfile(ctx context.Context, p *plan.AWSPlan, pr awsprofiles.Profile, tokens awssts.TokenFunc,
-	source awssts.Credentials, out *runner.Runner, client *http.Client) (awssts.Credentials, error) {
-	sts := awssts.New(awssts.Options{Region: pr.Region, Endpoint: p.Endpoint, HTTP: netpolicy.STS.Client(client)})
+	source awssts.Credentials, out *runner.Runner, stsHTTP *http.Client) (awssts.Credentials, error) {
+	sts := awssts.New(awssts.Options{Region: pr.Region, Endpoint: p.Endpoint, HTTP: stsHTTP})
 	policy := netpolicy.STS.Retry(p.MaxAttempts, "retry-max-attempts")
 	policy.OnRetry = func(attempt int, err error, wait time.Duration) {
 		out.Infof("Profile %s: attempt %d of %d failed: %s; retrying in %s", pr.Name, attempt, p.MaxAttempts,

@@ -74,7 +74,7 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 	if role == "" {
 		// Only aws-profiles: the inputs that shape role-to-assume's
 		// credentials would do nothing.
-		if err := unusedInputs(r, roleInputs, "role-to-assume", "${{ vars.AWS_ROLE_ARN }}"); err != nil {
+		if err := unusedInputs(r, sideInputsNamed(awsInputs, roleInputs), "role-to-assume", "${{ vars.AWS_ROLE_ARN }}"); err != nil {
 			return nil, err
 		}
 	}
@@ -118,12 +118,8 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 		// partition picks the default audience.
 		p.Partition = p.Profiles[0].Partition
 	}
-	p.Audience = r.String("audience")
-	if p.Audience == "" {
-		p.Audience = defaultAudience
-		if p.Partition == "aws-cn" {
-			p.Audience = defaultAudienceChina
-		}
+	if p.Audience = r.String("audience"); p.Audience == "" {
+		p.Audience = audienceOf(p.Partition)
 	}
 	if p.InlinePolicy, err = inlinePolicy(r.String("inline-session-policy")); err != nil {
 		return nil, err
@@ -155,6 +151,15 @@ func buildAWS(r *inputs.Reader) (*AWSPlan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// audienceOf is STS's default ID token audience in partition, as
+// configure-aws-credentials sets it.
+func audienceOf(partition string) string {
+	if partition == "aws-cn" {
+		return defaultAudienceChina
+	}
+	return defaultAudience
 }
 
 // PartitionOf returns the AWS partition a region belongs to.

@@ -174,20 +174,8 @@ func checkNames(p Plan) error {
 			continue
 		}
 		entry := fmt.Sprintf("entry %d (%s)", s.Entry, s.Raw)
-		var err error
-		if v.ExportEnv {
-			err = set.Env(s.EnvName(), blank, entry)
-		}
-		if err == nil {
-			err = set.Output(s.OutputName(), blank, entry)
-		}
-		var clash *export.CollisionError
-		if errors.As(err, &clash) {
-			hint := fmt.Sprintf("%s and %s both set %s %s: give one of them another name with `| NAME`", clash.First, clash.Second, clash.Kind, clash.Name)
-			if clash.First == "role-to-assume" && clash.Kind == "env var" {
-				hint += ", or set output-env-credentials: false"
-			}
-			return &inputs.Error{Input: "vault-secrets", Value: s.Raw, Hint: hint}
+		if clash := addEntryNames(set, v.ExportEnv, s.EnvName(), s.OutputName(), entry); clash != nil {
+			return clashError("vault-secrets", s.Raw, clash)
 		}
 	}
 	return nil
@@ -196,24 +184,44 @@ func checkNames(p Plan) error {
 // checkPKINames adds the four names of each vault-pki entry to set; a
 // clash with a name added before is an error naming both.
 func checkPKINames(set *export.Set, v *VaultPlan) error {
-	blank := export.Public("")
 	for _, s := range v.PKI {
 		entry := fmt.Sprintf("vault-pki entry %d (%s)", s.Entry, s.Raw)
 		for _, part := range secretspec.PKIParts {
 			env, out := s.Names(part)
-			var err error
-			if v.ExportEnv {
-				err = set.Env(env, blank, entry)
-			}
-			if err == nil {
-				err = set.Output(out, blank, entry)
-			}
-			var clash *export.CollisionError
-			if errors.As(err, &clash) {
-				return &inputs.Error{Input: "vault-pki", Value: s.Raw,
-					Hint: fmt.Sprintf("%s and %s both set %s %s: give one of them another name with `| NAME`", clash.First, clash.Second, clash.Kind, clash.Name)}
+			if clash := addEntryNames(set, v.ExportEnv, env, out, entry); clash != nil {
+				return clashError("vault-pki", s.Raw, clash)
 			}
 		}
 	}
 	return nil
+}
+
+// addEntryNames adds an entry's env var (when exportEnv) and output to
+// set, and returns the collision with a name added before, if any. A name
+// the set refuses for another reason was refused, with its entry, when
+// the entry was read (secretspec applies export.CheckEnvName).
+func addEntryNames(set *export.Set, exportEnv bool, env, out, entry string) *export.CollisionError {
+	blank := export.Public("")
+	var err error
+	if exportEnv {
+		err = set.Env(env, blank, entry)
+	}
+	if err == nil {
+		err = set.Output(out, blank, entry)
+	}
+	var clash *export.CollisionError
+	if errors.As(err, &clash) {
+		return clash
+	}
+	return nil
+}
+
+// clashError is the error on input (whose value is raw) for clash: it
+// names both sources and how to part them.
+func clashError(input, raw string, clash *export.CollisionError) error {
+	hint := fmt.Sprintf("%s and %s both set %s %s: give one of them another name with `| NAME`", clash.First, clash.Second, clash.Kind, clash.Name)
+	if clash.First == "role-to-assume" && clash.Kind == "env var" {
+		hint += ", or set output-env-credentials: false"
+	}
+	return &inputs.Error{Input: input, Value: raw, Hint: hint}
 }

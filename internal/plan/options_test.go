@@ -253,11 +253,7 @@ func TestBuild_ProfileAndOptionErrors(t *testing.T) {
 			maps.Copy(in, tt.in)
 			_, err := build(t, in)
 			require.Error(t, err)
-			var titled interface{ Title() string }
-			require.ErrorAs(t, err, &titled)
-			assert.Equal(t, tt.wantTitle, titled.Title())
-			assert.Contains(t, err.Error(), tt.wantText)
-			assert.NotContains(t, err.Error(), "hunter2")
+			assertRefused(t, err, tt.wantTitle, tt.wantText)
 		})
 	}
 }

@@ -47,7 +47,7 @@ func TestBuild_VaultPKIInvalid(t *testing.T) {
 		{"pki_name_collides_with_the_aws_env", map[string]string{
 			"role-to-assume": "arn:aws:iam::111111111111:role/r", "aws-region": "us-east-1",
 			"vault-pki": "pki/issue/web {} | AWS_SECRET_ACCESS"},
-			[]string{"role-to-assume", "AWS_SECRET_ACCESS_KEY"}},
+			[]string{"role-to-assume", "AWS_SECRET_ACCESS_KEY", "or set output-env-credentials: false"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,10 +44,7 @@ func CheckWebIdentityRole(r WebIdentityRole) (WebIdentityRole, error) {
 		return r, err
 	}
 	if r.Audience == "" {
-		r.Audience = defaultAudience
-		if partition == "aws-cn" {
-			r.Audience = defaultAudienceChina
-		}
+		r.Audience = audienceOf(partition)
 	}
 	if r.SessionName == "" {
 		r.SessionName = defaultSessionName

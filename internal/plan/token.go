@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/federate-action/federate/internal/export"
 	"github.com/federate-action/federate/internal/inputs"
 	"github.com/federate-action/federate/internal/secret"
 )
@@ -53,7 +54,7 @@ func buildToken(r *inputs.Reader) (TokenPlan, error) {
 			Hint: "give one token source only; " + strings.Join(named, " and ") + " are both set"}
 	}
 	if name := r.String("id-token-env"); name != "" {
-		if !validEnvName(name) {
+		if !export.ValidEnvName(name) {
 			// The value is not shown: it may be the token itself.
 			return TokenPlan{}, &inputs.Error{Input: "id-token-env",
 				Hint: "give the name of the environment variable that holds the token (letters, digits and _), not the token itself"}
@@ -129,16 +130,6 @@ var errGitLabNoEnv = &EnvError{
 		"  job:\n    id_tokens:\n      AWS_ID_TOKEN:\n        aud: sts.amazonaws.com\n" +
 		"    script:\n      - federate exec --id-token-env AWS_ID_TOKEN --role-to-assume ARN --aws-region REGION -- CMD\n" +
 		"The aud must be the audience the role's trust policy (or the Vault role's bound_audiences) expects.",
-}
-
-// validEnvName reports whether name can be an environment variable's name.
-func validEnvName(name string) bool {
-	for i, c := range name {
-		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return name != ""
 }
 
 // lookPath finds an executable named file in the directories of pathEnv,

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,18 +45,29 @@ var awsInputs = []sideInput{
 // only: with aws-profiles but no role-to-assume they do nothing. (The
 // others, region, session name, duration, audience, endpoint, retries,
 // masking, allowed accounts, unsetting and refreshing, apply to the
-// profiles as well.)
-var roleInputs = []sideInput{
-	{"aws-account-id", ""},
-	{"inline-session-policy", ""},
-	{"managed-session-policies", ""},
-	{"output-credentials", "false"},
-	{"output-env-credentials", "true"},
-	{"role-chaining", "false"},
-	{"role-external-id", ""},
-	{"aws-profile", ""},
-	{"overwrite-aws-profile", "false"},
-	{"use-existing-credentials", "false"},
+// profiles as well.) Their defaults are awsInputs'.
+var roleInputs = []string{
+	"aws-account-id",
+	"inline-session-policy",
+	"managed-session-policies",
+	"output-credentials",
+	"output-env-credentials",
+	"role-chaining",
+	"role-external-id",
+	"aws-profile",
+	"overwrite-aws-profile",
+	"use-existing-credentials",
+}
+
+// sideInputsNamed returns the inputs of side whose names are in names.
+func sideInputsNamed(side []sideInput, names []string) []sideInput {
+	var picked []sideInput
+	for _, in := range side {
+		if slices.Contains(names, in.name) {
+			picked = append(picked, in)
+		}
+	}
+	return picked
 }
 
 // vaultInputs are the inputs only the Vault side reads: without vault-url

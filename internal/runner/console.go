@@ -69,9 +69,14 @@ func (r *Runner) Infof(format string, args ...any) {
 	r.gha.Infof("%s", oneLine(fmt.Sprintf(format, args...)))
 }
 
+// oneLineEscapes is oneLine's replacer, built once: a replacer with a
+// multi-byte pattern builds a lookup table, which every log line would
+// otherwise build again.
+var oneLineEscapes = strings.NewReplacer("\r", `\r`, "\n", `\n`, "##[", `##\[`)
+
 // oneLine escapes line breaks and "##[", and defuses a leading "::".
 func oneLine(s string) string {
-	s = strings.NewReplacer("\r", `\r`, "\n", `\n`, "##[", `##\[`).Replace(s)
+	s = oneLineEscapes.Replace(s)
 	if strings.HasPrefix(strings.TrimLeft(s, " \t"), "::") {
 		s = "(" + s + ")"
 	}
