@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -52,7 +51,7 @@ func TestVault_ARedirectIsNeverFollowed(t *testing.T) {
 			assert.Zero(t, elsewhere.Load(), "no request reached the redirect's target")
 			require.Equal(t, 1, res.ExitCode, res.Stdout)
 			assert.Empty(t, res.EnvRaw)
-			annotations := runnertest.UnescapeData(strings.Join(errorAnnotations(res.Stdout), "\n"))
+			annotations := errorText(res.Stdout)
 			assert.Contains(t, annotations, "title=Redirect refused (vault-url)")
 			assert.Contains(t, annotations, "vault-url")
 		})
@@ -149,7 +148,7 @@ func TestVault_SIGTERMSaysCancelled(t *testing.T) {
 	res := run(t, testbed.Step{Binary: bash, Args: []string{"-c", script, bin, marker}, Inputs: approleInputs(v.URL)})
 
 	require.Equal(t, 1, res.ExitCode, res.Stdout)
-	annotations := runnertest.UnescapeData(strings.Join(errorAnnotations(res.Stdout), "\n"))
+	annotations := errorText(res.Stdout)
 	assert.Contains(t, annotations, "title=Cancelled")
 	assert.Contains(t, annotations, "the step was cancelled")
 	assert.NotContains(t, annotations, "action-timeout-s")

@@ -382,7 +382,7 @@ func TestVault_TLS(t *testing.T) {
 				assert.Equal(t, "test", runnertest.ToMap(res.Env)["AWS_ACCESS_KEY_ID"])
 				return
 			}
-			assert.Contains(t, runnertest.UnescapeData(strings.Join(errorAnnotations(res.Stdout), "\n")), tt.wantText)
+			assert.Contains(t, errorText(res.Stdout), tt.wantText)
 		})
 	}
 }
