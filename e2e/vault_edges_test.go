@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -75,45 +74,14 @@ func TestVault_TheJobsVaultVariablesAreIgnored(t *testing.T) {
 	assert.Equal(t, "test", runnertest.ToMap(res.Env)["AWS_ACCESS_KEY_ID"])
 }
 
-// hangingVault logs in anyone with AppRole, then answers no read and no
-// revocation until the client gives up.
-type hangingVault struct {
-	*httptest.Server
-	readArrived chan struct{} // closed at the first read
-}
-
-func newHangingVault(t *testing.T) *hangingVault {
-	t.Helper()
-	v := &hangingVault{readArrived: make(chan struct{})}
-	var once sync.Once
-	done := make(chan struct{})
-	v.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/v1/auth/approle/login" {
-			_, _ = w.Write([]byte(`{"auth":{"client_token":"hvs.hanging","accessor":"acc"}}`))
-			return
-		}
-		if r.URL.Path != "/v1/auth/token/revoke-self" {
-			once.Do(func() { close(v.readArrived) })
-		}
-		select {
-		case <-r.Context().Done():
-		case <-done:
-		}
-	}))
-	t.Cleanup(func() {
-		close(done)
-		v.Close()
-	})
-	return v
-}
-
 // The step ends within action-timeout-s plus the revocation's 2 s grace,
 // however long Vault hangs. Only an upper bound, and a generous one: the
 // old code took action-timeout-s plus 10 s.
 func TestVault_AHangingVaultEndsTheStepSoonAfterTheTimeout(t *testing.T) {
 	t.Parallel()
 	bin, _ := servers(t)
-	v := newHangingVault(t)
+	v := testbed.NewHangingVault()
+	t.Cleanup(v.Close)
 	in := approleInputs(v.URL)
 	in["action-timeout-s"] = "3"
 
@@ -130,10 +98,11 @@ func TestVault_AHangingVaultEndsTheStepSoonAfterTheTimeout(t *testing.T) {
 func TestVault_SIGTERMSaysCancelled(t *testing.T) {
 	t.Parallel()
 	bin, _ := servers(t)
-	v := newHangingVault(t)
+	v := testbed.NewHangingVault()
+	t.Cleanup(v.Close)
 	marker := filepath.Join(t.TempDir(), "read-arrived")
 	go func() {
-		<-v.readArrived
+		<-v.ReadArrived
 		_ = os.WriteFile(marker, nil, 0o600)
 	}()
 	// bash stands in for the runner: it sends SIGTERM once the step is
