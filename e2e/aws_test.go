@@ -272,9 +272,7 @@ func TestAWS_CredentialsForAnAccountNotAllowed(t *testing.T) {
 
 			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tokens.Env()})
 			require.Equal(t, 1, res.ExitCode, res.Stdout)
-			errs := errorAnnotations(res.Stdout)
-			require.Len(t, errs, 1, res.Stdout)
-			assert.True(t, strings.HasPrefix(errs[0], "::error title=Account not allowed::"), errs[0])
+			assertOneError(t, res.Stdout, "Account not allowed")
 			assert.Empty(t, res.EnvRaw)
 			assert.Empty(t, res.OutputRaw)
 			visible := runnertest.Visible(res.Stdout, res.Stderr)

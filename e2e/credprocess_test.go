@@ -71,34 +71,14 @@ func (p sdkProfile) stale(t *testing.T) {
 	require.NoError(t, os.WriteFile(p.cache, b, 0o600))
 }
 
-// boto3Python is the Python that has boto3: moto's, whose server script
-// names it in its first line.
+// boto3Python is the Python that has boto3, the one moto_server runs on.
 func boto3Python(t *testing.T) string {
 	t.Helper()
-	server, err := exec.LookPath("moto_server")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	py, err := testbed.Boto3Python(ctx)
 	require.NoError(t, err)
-	if real, err := filepath.EvalSymlinks(server); err == nil {
-		server = real
-	}
-	b, err := os.ReadFile(server)
-	require.NoError(t, err)
-	first, _, _ := strings.Cut(string(b), "\n")
-	if py, ok := strings.CutPrefix(first, "#!"); ok && !strings.Contains(py, "env ") && !strings.Contains(py, "bash") {
-		return strings.TrimSpace(py)
-	}
-	// A pyenv shim: moto lives in pyenv's 3.11.
-	matches, _ := filepath.Glob("/root/.pyenv/versions/3.11*/bin/python")
-	if root, err := exec.Command("pyenv", "root").Output(); err == nil {
-		m, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(root)), "versions", "3.11*", "bin", "python"))
-		matches = append(m, matches...)
-	}
-	for _, py := range matches {
-		if exec.Command(py, "-c", "import boto3").Run() == nil {
-			return py
-		}
-	}
-	t.Fatal("no Python with boto3 found (moto_server's, or pyenv's 3.11)")
-	return ""
+	return py
 }
 
 func TestCredentialProcess_Boto3RerunsTheProcessAfterExpiry(t *testing.T) {

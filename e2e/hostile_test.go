@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -106,8 +105,7 @@ func TestHostileValues_CannotLeakOrInject(t *testing.T) {
 		specs = append(specs, fmt.Sprintf("secret/data/hostile %s | %s", key, name))
 		want = append(want, runnertest.Entry{Name: name, Value: hv.Value})
 	}
-	_, err := v.API(context.Background(), "POST", "secret/data/hostile", map[string]any{"data": data})
-	require.NoError(t, err)
+	putSecret(t, v, "secret/data/hostile", data)
 
 	in := vaultInputs(v, strings.Join(specs, "\n"))
 	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
@@ -152,8 +150,7 @@ func TestHostileValues_RunnerWouldCutOrDropAreRefused(t *testing.T) {
 		"secret/data/hostile-nul":  {"token": "s3cr3t-head\x00s3cr3t-tail"},
 		"secret/data/hostile-case": {"node_options": "--require ./evil.js", "user": "u"},
 	} {
-		_, err := v.API(context.Background(), "POST", path, map[string]any{"data": data})
-		require.NoError(t, err)
+		putSecret(t, v, path, data)
 	}
 	tests := []struct {
 		name      string

@@ -107,6 +107,11 @@ func errorAnnotations(stdout string) []string {
 	return out
 }
 
+// errorText is every ::error line of stdout, unescaped, one a line.
+func errorText(stdout string) string {
+	return runnertest.UnescapeData(strings.Join(errorAnnotations(stdout), "\n"))
+}
+
 func names(entries []runnertest.Entry) []string {
 	var out []string
 	for _, e := range entries {

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/base64"
-	"strings"
 	"sync"
 	"testing"
 
@@ -90,7 +89,7 @@ func TestVault_CertLogin(t *testing.T) {
 				assert.Contains(t, res.Stdout, "method cert")
 				return
 			}
-			assert.Contains(t, runnertest.UnescapeData(strings.Join(errorAnnotations(res.Stdout), "\n")), tt.wantText)
+			assert.Contains(t, errorText(res.Stdout), tt.wantText)
 		})
 	}
 }
@@ -146,7 +145,7 @@ func TestVault_AWSLogin(t *testing.T) {
 				assert.Contains(t, res.Stdout, "Signing sts:GetCallerIdentity for ")
 				return
 			}
-			assert.Contains(t, runnertest.UnescapeData(strings.Join(errorAnnotations(res.Stdout), "\n")), tt.wantText)
+			assert.Contains(t, errorText(res.Stdout), tt.wantText)
 		})
 	}
 }

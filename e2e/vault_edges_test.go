@@ -7,8 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,9 +50,7 @@ func TestVault_ARedirectIsNeverFollowed(t *testing.T) {
 			assert.Zero(t, elsewhere.Load(), "no request reached the redirect's target")
 			require.Equal(t, 1, res.ExitCode, res.Stdout)
 			assert.Empty(t, res.EnvRaw)
-			annotations := runnertest.UnescapeData(strings.Join(errorAnnotations(res.Stdout), "\n"))
-			assert.Contains(t, annotations, "title=Redirect refused (vault-url)")
-			assert.Contains(t, annotations, "vault-url")
+			assertOneError(t, res.Stdout, "Redirect refused (vault-url)", "set vault-url to the address that answers itself")
 		})
 	}
 }
@@ -78,45 +74,14 @@ func TestVault_TheJobsVaultVariablesAreIgnored(t *testing.T) {
 	assert.Equal(t, "test", runnertest.ToMap(res.Env)["AWS_ACCESS_KEY_ID"])
 }
 
-// hangingVault logs in anyone with AppRole, then answers no read and no
-// revocation until the client gives up.
-type hangingVault struct {
-	*httptest.Server
-	readArrived chan struct{} // closed at the first read
-}
-
-func newHangingVault(t *testing.T) *hangingVault {
-	t.Helper()
-	v := &hangingVault{readArrived: make(chan struct{})}
-	var once sync.Once
-	done := make(chan struct{})
-	v.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/v1/auth/approle/login" {
-			_, _ = w.Write([]byte(`{"auth":{"client_token":"hvs.hanging","accessor":"acc"}}`))
-			return
-		}
-		if r.URL.Path != "/v1/auth/token/revoke-self" {
-			once.Do(func() { close(v.readArrived) })
-		}
-		select {
-		case <-r.Context().Done():
-		case <-done:
-		}
-	}))
-	t.Cleanup(func() {
-		close(done)
-		v.Close()
-	})
-	return v
-}
-
 // The step ends within action-timeout-s plus the revocation's 2 s grace,
 // however long Vault hangs. Only an upper bound, and a generous one: the
 // old code took action-timeout-s plus 10 s.
 func TestVault_AHangingVaultEndsTheStepSoonAfterTheTimeout(t *testing.T) {
 	t.Parallel()
 	bin, _ := servers(t)
-	v := newHangingVault(t)
+	v := testbed.NewHangingVault()
+	t.Cleanup(v.Close)
 	in := approleInputs(v.URL)
 	in["action-timeout-s"] = "3"
 
@@ -133,10 +98,11 @@ func TestVault_AHangingVaultEndsTheStepSoonAfterTheTimeout(t *testing.T) {
 func TestVault_SIGTERMSaysCancelled(t *testing.T) {
 	t.Parallel()
 	bin, _ := servers(t)
-	v := newHangingVault(t)
+	v := testbed.NewHangingVault()
+	t.Cleanup(v.Close)
 	marker := filepath.Join(t.TempDir(), "read-arrived")
 	go func() {
-		<-v.readArrived
+		<-v.ReadArrived
 		_ = os.WriteFile(marker, nil, 0o600)
 	}()
 	// bash stands in for the runner: it sends SIGTERM once the step is
@@ -149,7 +115,7 @@ func TestVault_SIGTERMSaysCancelled(t *testing.T) {
 	res := run(t, testbed.Step{Binary: bash, Args: []string{"-c", script, bin, marker}, Inputs: approleInputs(v.URL)})
 
 	require.Equal(t, 1, res.ExitCode, res.Stdout)
-	annotations := runnertest.UnescapeData(strings.Join(errorAnnotations(res.Stdout), "\n"))
+	annotations := errorText(res.Stdout)
 	assert.Contains(t, annotations, "title=Cancelled")
 	assert.Contains(t, annotations, "the step was cancelled")
 	assert.NotContains(t, annotations, "action-timeout-s")

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,8 +30,7 @@ func TestVaultFiles_HostileValuesThroughFiles(t *testing.T) {
 		data[key] = hv.Value
 		specs = append(specs, fmt.Sprintf("secret/data/hostile-files %s > %s_FILE", key, strings.ToUpper(key)))
 	}
-	_, err := v.API(context.Background(), "POST", "secret/data/hostile-files", map[string]any{"data": data})
-	require.NoError(t, err)
+	putSecret(t, v, "secret/data/hostile-files", data)
 
 	in := vaultInputs(v, strings.Join(specs, "\n"))
 	dir := stepDir(t)
@@ -75,7 +73,7 @@ func TestVaultFiles_HostileValuesThroughFiles(t *testing.T) {
 
 	post := runPost(t, dir, in, res.State)
 	require.Equal(t, 0, post.ExitCode, post.Stdout)
-	_, err = os.Lstat(filesDir)
+	_, err := os.Lstat(filesDir)
 	assert.ErrorIs(t, err, os.ErrNotExist, "the post step deletes the files")
 }
 
@@ -136,9 +134,8 @@ func TestVaultUnmasked_OutputIsNotMasked(t *testing.T) {
 func TestVaultUnmasked_ValueHoldingASecretIsRefused(t *testing.T) {
 	t.Parallel()
 	bin, v, tokens := vaultServer(t)
-	_, err := v.API(context.Background(), "POST", "secret/data/unmask", map[string]any{"data": map[string]any{
-		"url": "postgres://ci:Pg-s3cret-77@db.example.com/app", "password": "Pg-s3cret-77"}})
-	require.NoError(t, err)
+	putSecret(t, v, "secret/data/unmask", map[string]any{
+		"url": "postgres://ci:Pg-s3cret-77@db.example.com/app", "password": "Pg-s3cret-77"})
 	tests := []struct {
 		name  string
 		specs string
@@ -153,10 +150,7 @@ func TestVaultUnmasked_ValueHoldingASecretIsRefused(t *testing.T) {
 			dir := stepDir(t)
 			res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens), Dir: dir})
 			require.Equal(t, 1, res.ExitCode, res.Stdout)
-			errs := errorAnnotations(res.Stdout)
-			require.Len(t, errs, 1, res.Stdout)
-			assert.True(t, strings.HasPrefix(errs[0], "::error title=Unmasked value holds a secret::"), errs[0])
-			assert.Contains(t, runnertest.UnescapeData(errs[0]), "vault-unmasked names DB_URL")
+			assertOneError(t, res.Stdout, "Unmasked value holds a secret", "vault-unmasked names DB_URL")
 			assert.NotContains(t, res.Stdout+res.Stderr, "Pg-s3cret-77", "the value is never shown")
 			assert.Empty(t, res.EnvRaw)
 			assert.Empty(t, res.OutputRaw)
@@ -183,8 +177,7 @@ func TestVaultUnmasked_HostileValuesReachOutputsExactly(t *testing.T) {
 		names = append(names, name)
 		want = append(want, runnertest.Entry{Name: name, Value: hv.Value})
 	}
-	_, err := v.API(context.Background(), "POST", "secret/data/hostile-unmasked", map[string]any{"data": data})
-	require.NoError(t, err)
+	putSecret(t, v, "secret/data/hostile-unmasked", data)
 	in := with(vaultInputs(v, strings.Join(specs, "\n")), map[string]string{"vault-unmasked": strings.Join(names, "\n")})
 	res := run(t, testbed.Step{Binary: bin, Inputs: in, Env: tlsEnv(t, tokens)})
 	require.Equal(t, 0, res.ExitCode, "stdout:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)

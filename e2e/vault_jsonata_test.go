@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -19,15 +18,14 @@ import (
 func TestVault_JSONataSelectors(t *testing.T) {
 	t.Parallel()
 	bin, v, tokens := vaultServer(t)
-	_, err := v.API(context.Background(), "POST", "secret/data/jsonata", map[string]any{"data": map[string]any{
+	putSecret(t, v, "secret/data/jsonata", map[string]any{
 		"servers": []any{
 			map[string]any{"host": "db1.internal", "role": "db", "pass": "pw-one-1234"},
 			map[string]any{"host": "db2.internal", "role": "db", "pass": "pw-two-5678"},
 			map[string]any{"host": "web.internal", "role": "web", "pass": "pw-web-9012"},
 		},
 		"creds": map[string]any{"user": "admin", "pass": "s3cr3t-pass"},
-	}})
-	require.NoError(t, err)
+	})
 	secrets := strings.Join([]string{
 		`secret/data/jsonata $join(servers[role="db"].host, ",") | DB_HOSTS`,
 		`secret/data/jsonata servers[role="db"] | DB_SERVERS;`,

@@ -68,6 +68,13 @@ func vaultServer(t *testing.T) (string, *testbed.Vault, *idtokentest.Server) {
 	return bin, vault, vaultTokens
 }
 
+// putSecret writes data as the KV v2 secret at path (secret/data/...).
+func putSecret(t *testing.T, v *testbed.Vault, path string, data map[string]any) {
+	t.Helper()
+	_, err := v.API(context.Background(), "POST", path, map[string]any{"data": data})
+	require.NoError(t, err)
+}
+
 // call is one Vault API request of the set-up.
 type call struct {
 	method, path string
@@ -382,7 +389,7 @@ func TestVault_TLS(t *testing.T) {
 				assert.Equal(t, "test", runnertest.ToMap(res.Env)["AWS_ACCESS_KEY_ID"])
 				return
 			}
-			assert.Contains(t, runnertest.UnescapeData(strings.Join(errorAnnotations(res.Stdout), "\n")), tt.wantText)
+			assert.Contains(t, errorText(res.Stdout), tt.wantText)
 		})
 	}
 }

@@ -168,7 +168,7 @@ var ErrBoto3Missing = errors.New("no python with boto3 found (it comes with moto
 // Boto3Caller returns the boto3 caller, using the Python that runs
 // moto_server (boto3 is one of moto's own dependencies).
 func Boto3Caller(ctx context.Context) (*SDKCaller, error) {
-	python, err := boto3Python(ctx)
+	python, err := Boto3Python(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -177,10 +177,10 @@ func Boto3Caller(ctx context.Context) (*SDKCaller, error) {
 	}}, nil
 }
 
-// boto3Python finds a python that imports boto3: the interpreter named by
+// Boto3Python finds a python that imports boto3: the interpreter named by
 // moto_server's shebang (it may be a pyenv shim, so ask pyenv first), else
 // python3 on PATH.
-func boto3Python(ctx context.Context) (string, error) {
+func Boto3Python(ctx context.Context) (string, error) {
 	var candidates []string
 	if out, err := exec.CommandContext(ctx, "pyenv", "which", motoBinary).Output(); err == nil {
 		candidates = append(candidates, shebang(strings.TrimSpace(string(out))))

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// ErrSlapdMissing is returned (wrapped) by StartSlapd when OpenLDAP's
+// ErrSlapdMissing is returned (wrapped) by StartLDAP when OpenLDAP's
 // slapd or slapadd is not installed.
 var ErrSlapdMissing = errors.New("slapd/slapadd not found (install Debian's slapd and ldap-utils: apt-get install -y slapd ldap-utils; tools/setup.sh does)")
 
