@@ -3,9 +3,6 @@ package app_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,40 +10,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/federate-action/federate/internal/app"
+	"github.com/federate-action/federate/internal/testbed"
 )
 
-// hangingVault logs in anyone with AppRole, then never answers a read or a
-// revocation: the Vault of a step that runs out of time.
-type hangingVault struct {
-	*httptest.Server
-	readArrived chan struct{} // closed at the first read
-	revokes     atomic.Int32
-}
-
-func newHangingVault(t *testing.T) *hangingVault {
+// newHangingVault is the Vault of a step that runs out of time, closed
+// when t ends.
+func newHangingVault(t *testing.T) *testbed.HangingVault {
 	t.Helper()
-	v := &hangingVault{readArrived: make(chan struct{})}
-	var once sync.Once
-	done := make(chan struct{})
-	v.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.URL.Path == "/v1/auth/approle/login":
-			_, _ = w.Write([]byte(`{"auth":{"client_token":"hvs.hanging","accessor":"acc"}}`))
-			return
-		case r.URL.Path == "/v1/auth/token/revoke-self":
-			v.revokes.Add(1)
-		default:
-			once.Do(func() { close(v.readArrived) })
-		}
-		select {
-		case <-r.Context().Done():
-		case <-done:
-		}
-	}))
-	t.Cleanup(func() {
-		close(done)
-		v.Close()
-	})
+	v := testbed.NewHangingVault()
+	t.Cleanup(v.Close)
 	return v
 }
 
@@ -76,7 +48,7 @@ func TestRun_HangingVaultEndsSoonAfterTheTimeout(t *testing.T) {
 	var timeout *app.TimeoutError
 	require.ErrorAs(t, err, &timeout)
 	assert.Less(t, elapsed, 6*time.Second, "action-timeout-s (1 s) plus the revocation's grace (2 s), with room to spare")
-	assert.Positive(t, v.revokes.Load(), "revoking was tried")
+	assert.Positive(t, v.Revokes(), "revoking was tried")
 	assert.Contains(t, stdout, "could not revoke the Vault token")
 }
 
@@ -91,7 +63,7 @@ func TestRun_CancelledRunSaysCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
-		<-v.readArrived
+		<-v.ReadArrived
 		cancel()
 	}()
 	start := time.Now()
